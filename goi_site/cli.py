@@ -1,0 +1,92 @@
+"""The `goi` command. Thin: parse options, call the library once, map errors to exit codes.
+
+Exit codes: 0 success; 1 a file could not be read as a report (or, with --strict, a
+check failed); 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import paths
+from .corpus import load_corpus
+from .errors import GoiError
+from .jsonout import report_to_json
+from .summary import render_reports, render_summary
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="goi-site: read 政府信息公开工作年度报告 into data, check them, build the site.",
+)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"goi: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def parse(
+    files: list[Path] = typer.Argument(..., help="Report text files (or directories of them)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per report, one per line."),
+) -> None:
+    """Read reports and print every cell (tables, or JSON with --json)."""
+    try:
+        corpus = load_corpus(files)
+    except GoiError as exc:
+        _fail(str(exc))
+    for report in corpus.reports:
+        if as_json:
+            typer.echo(json.dumps(report_to_json(report), ensure_ascii=False, sort_keys=False))
+        else:
+            typer.echo(render_reports([report]))
+    for failure in corpus.failures:
+        typer.echo(f"goi: {failure.located()}", err=True)
+    raise typer.Exit(1 if corpus.failures else 0)
+
+
+@app.command()
+def validate(
+    targets: Optional[list[Path]] = typer.Argument(None, help="Files or directories (default: the corpus)."),
+    data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
+    strict: bool = typer.Option(False, "--strict", help="Also fail when a check finds a problem."),
+) -> None:
+    """Parse and check reports; print a summary table and every finding."""
+    try:
+        corpus = load_corpus(targets or [data or paths.default_data_dir()])
+    except GoiError as exc:
+        _fail(str(exc))
+    typer.echo(render_summary(corpus))
+    if corpus.failures:
+        raise typer.Exit(1)
+    if strict and corpus.rule_findings():
+        typer.echo(f"goi: --strict: {len(corpus.rule_findings())} finding(s) of severity warning or error", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def build(
+    data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
+    out: Path = typer.Option(None, "--out", help="Where to write the built site (default: site/)."),
+) -> None:
+    """Parse and check the corpus (the site generator lands with the site issue)."""
+    try:
+        corpus = load_corpus([data or paths.default_data_dir()])
+    except GoiError as exc:
+        _fail(str(exc))
+    typer.echo(render_summary(corpus))
+    if corpus.failures:
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - the console script
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,88 @@
+"""Who published a report, for which year, and where: read from its text and metadata.
+
+The title gives the agency as the agency printed it (often shortened: 湛河区商务局)
+and the report year. The full name is the title's name with the parent divisions
+the report itself prints before it (平顶山市湛河区商务局). The region is placed in the
+division table; metadata written by a maintainer wins over what the text suggests,
+and a disagreement becomes a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pypinyin import lazy_pinyin
+
+from .divisions import Division, load_divisions
+from .record import Region
+
+_TITLE = re.compile(
+    r"^(?P<before>[^，。；：:,;]{0,40}?)(?P<year>(?:19|20)\d{2})年度?(?P<after>[^，。；：:,;]{0,40}?)"
+    r"政府信息公开(?:工作)?(?:年度)?报告$"
+)
+_DECORATION = re.compile(r"^[#*>\s]+|[*\s]+$")
+_FILLER = re.compile(r"^(?:关于)|(?:关于|的)$")
+_TITLE_SCAN_LINES = 60
+
+
+@dataclass
+class Identity:
+    agency: str | None
+    agency_as_titled: str | None
+    year: int | None
+    title: str | None
+    title_line: int | None
+    region: Region
+    division: Division | None
+    candidates: list[Division]
+    agency_id: str | None
+
+
+def find_title(lines: list[str]) -> tuple[str | None, int | None, str | None, int | None]:
+    """(title, its line, agency as printed, year) from the first title-like line."""
+    for number, line in enumerate(lines[:_TITLE_SCAN_LINES], start=1):
+        compact = re.sub(r"\s+", "", _DECORATION.sub("", line))
+        match = _TITLE.match(compact)
+        if match:
+            agency = _FILLER.sub("", match.group("before") or match.group("after")) or None
+            return compact, number, agency, int(match.group("year"))
+    return None, None, None, None
+
+
+def full_name(short: str, division: Division | None, text: str) -> str:
+    """The longest `<parent divisions><short name>` the report prints, else the short name."""
+    if division is None:
+        return short
+    table = load_divisions()
+    best = short
+    parents = [a for a in table.ancestors(division)][:-1]
+    for start in range(len(parents)):
+        candidate = "".join(a.name for a in parents[start:])
+        if not short.startswith(candidate) and candidate + short in text and len(candidate + short) > len(best):
+            best = candidate + short
+    return best
+
+
+def agency_slug(agency: str, division: Division | None) -> str | None:
+    """A stable ASCII id: division code and the pinyin of the agency's own name."""
+    table = load_divisions()
+    if division is None:
+        return None
+    own = agency[sum(len(n) for n in table.prefixes(agency)) :] or agency
+    words = "".join(lazy_pinyin(own, errors="ignore"))
+    words = re.sub(r"[^a-z0-9]+", "", words.lower()) or "agency"
+    return f"{division.code}-{words}"
+
+
+def region_of(division: Division | None) -> Region:
+    if division is None:
+        return Region()
+    table = load_divisions()
+    chain = table.ancestors(division)
+    levels = {d.level: d.name for d in chain}
+    province = levels.get("province")
+    city = levels.get("city")
+    if city is None and division.level == "county" and province and province.endswith("市"):
+        city = province  # municipalities: 北京市朝阳区 sits directly under 北京市
+    return Region(province, city, levels.get("county"), division.code)
