@@ -7,54 +7,74 @@ agency's report, carrying the numbers on both sides. Values stay as published.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
 
 from .form import CellRef, Rule, load_form
 from .record import Finding, Report
 
 
-def check_report(report: Report) -> list[Finding]:
-    """Findings of every single-report rule, in the form's order."""
+@dataclass(frozen=True)
+class _Plan:
+    """One rule applied to one column (or row): the cells on each side."""
+
+    rule: Rule
+    scope: str
+    left: tuple[CellRef, ...]
+    right: tuple[CellRef, ...]
+
+
+@lru_cache(maxsize=None)
+def _plans(edition_id: str) -> tuple[_Plan, ...]:
+    """Every single-report check an edition's cells allow, in the form's order."""
     form = load_form()
-    findings: list[Finding] = []
-    edition = form.editions[report.edition]
+    edition = form.editions[edition_id]
+    present = set(edition.cells())
+    plans = []
     for rule in form.rules.values():
         if rule.across_years:
             continue
         rows = edition.rows(rule.table)
         if rule.for_each == "column":
             columns = {c for r in rows for c in edition.columns(rule.table, r)}
-            scopes = [(col, lambda ident, col=col: CellRef(rule.table, ident, col)) for col in _ordered(columns, form)]
+            scopes = [c for c in form.columns if c in columns]
+            make = lambda scope, ident: CellRef(rule.table, ident, scope)  # noqa: E731
         else:
-            scopes = [(row, lambda ident, row=row: CellRef(rule.table, row, ident)) for row in rows]
-        for scope, ref in scopes:
-            finding = _check(report, rule, scope, ref, edition)
-            if finding:
-                findings.append(finding)
+            scopes = rows
+            make = lambda scope, ident: CellRef(rule.table, scope, ident)  # noqa: E731
+        for scope in scopes:
+            left = tuple(r for r in (make(scope, i) for i in rule.left) if r in present)
+            right = tuple(r for r in (make(scope, i) for i in rule.right) if r in present)
+            if left and right:
+                plans.append(_Plan(rule, scope, left, right))
+    return tuple(plans)
+
+
+def check_report(report: Report) -> list[Finding]:
+    """Findings of every single-report rule, in the form's order."""
+    findings = []
+    cells = report.cells
+    for plan in _plans(report.edition):
+        left_values = [cells[r].value for r in plan.left]
+        right_values = [cells[r].value for r in plan.right]
+        if None in left_values or None in right_values:
+            continue  # a missing cell is already a finding; no sum is made up around it
+        left, right = sum(left_values), sum(right_values)
+        if left != right:
+            findings.append(_finding(report, plan, left, right))
     return findings
 
 
-def _ordered(columns: set[str], form) -> list[str]:
-    return [c for c in form.columns if c in columns]
-
-
-def _check(report: Report, rule: Rule, scope: str, ref, edition) -> Finding | None:
-    present = set(edition.cells())
-    left_refs = [ref(i) for i in rule.left if ref(i) in present]
-    right_refs = [ref(i) for i in rule.right if ref(i) in present]
-    if not left_refs or not right_refs:
-        return None
-    values = [report.cells[r].value for r in left_refs + right_refs]
-    if any(v is None for v in values):
-        return None  # a missing cell is already a finding; no sum is made up around it
-    left = sum(report.cells[r].value for r in left_refs)
-    right = sum(report.cells[r].value for r in right_refs)
-    if left == right:
-        return None
+def _finding(report: Report, plan: _Plan, left, right) -> Finding:
     form = load_form()
-    scope_label = form.columns[scope].label if rule.for_each == "column" else form.row(rule.table, scope).short
-    line = report.cells[left_refs[0]].line
+    rule = plan.rule
+    if rule.for_each == "column":
+        scope_label = form.columns[plan.scope].label
+    else:
+        scope_label = form.row(rule.table, plan.scope).short
     message = f"{rule.left_label}={left} ≠ {rule.right_label}={right} ({scope_label})"
-    return Finding(rule.id, rule.severity, message, line, report.source, {"scope": scope, "left": left, "right": right})
+    line = report.cells[plan.left[0]].line
+    return Finding(rule.id, rule.severity, message, line, report.source, {"scope": plan.scope, "left": left, "right": right})
 
 
 def check_carry_chain(reports: list[Report]) -> list[Finding]:

@@ -90,15 +90,20 @@ class Edition:
         return [cell for line in self.lines for cell in line.cells]
 
     def rows(self, table: str) -> list[str]:
-        seen: dict[str, None] = {}
-        for line in self.lines:
-            for cell in line.cells:
-                if cell.table == table:
-                    seen.setdefault(cell.row)
-        return list(seen)
+        return list(self._layout().get(table, {}))
 
     def columns(self, table: str, row: str) -> list[str]:
-        return [c.column for c in self.cells() if c.table == table and c.row == row]
+        return list(self._layout()[table][row])
+
+    def _layout(self) -> dict[str, dict[str, list[str]]]:
+        """table → row → columns, in the order of the form (computed once)."""
+        cached = self.__dict__.get("_layout_cache")
+        if cached is None:
+            cached = {}
+            for cell in self.cells():
+                cached.setdefault(cell.table, {}).setdefault(cell.row, []).append(cell.column)
+            object.__setattr__(self, "_layout_cache", cached)
+        return cached
 
 
 @dataclass(frozen=True)

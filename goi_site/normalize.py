@@ -35,7 +35,7 @@ def _read_table(path) -> list[list[str]]:
 
 
 @lru_cache(maxsize=1)
-def _char_map() -> dict[int, str]:
+def _char_map() -> tuple[dict[str, str], re.Pattern]:
     table: dict[int, str] = {}
     for radical, ideograph, _ in _read_table(paths.RADICALS_FILE):
         table[ord(radical)] = ideograph
@@ -43,15 +43,21 @@ def _char_map() -> dict[int, str]:
     for traditional, simplified in _read_table(paths.T2S_FILE):
         if simplified in vocabulary:
             table[ord(traditional)] = simplified
-    return table
-
-
-def normalize_line(line: str) -> str:
-    line = fold_width(line.translate(_char_map()))
-    return "" if _FOOTER.match(line) else line
+    # Width folding last, so one translate pass does everything.
+    for code in range(0x10000):
+        folded = fold_width(chr(code))
+        if folded != chr(code) and code not in table:
+            table[code] = folded
+    by_char = {chr(code): value for code, value in table.items()}
+    pattern = re.compile("[" + "".join(re.escape(ch) for ch in sorted(by_char)) + "]")
+    return by_char, pattern
 
 
 def normalize_lines(text: str) -> list[str]:
     """The text as a list of normalised lines; index 0 is line 1."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return [normalize_line(line) for line in text.split("\n")]
+    table, pattern = _char_map()
+    # Substituting only the characters that change is much faster than translate()
+    # over the whole text: most characters of a report are left as they are.
+    text = pattern.sub(lambda m: table[m.group()], text)  # none maps to or from a newline
+    return ["" if _FOOTER.match(line) else line for line in text.split("\n")]

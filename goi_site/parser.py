@@ -17,15 +17,14 @@ from .metadata import Metadata
 from .normalize import normalize_lines
 from .record import Cell, Region, Report
 from .rowfill import read_line
-from .tables import LineIndex, Occurrence, best_chain, chain_weight, occurrences, pieces
-from .text import match_key
+from .tables import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
 
 
 def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None) -> Report:
     form = load_form()
     lines = normalize_lines(text)
     stream = pieces(lines)
-    compact = match_key("".join(lines))
+    compact = "".join(p.text for p in stream if not p.number)  # the text without spaces, for markers
     edition, chosen, guessed = _choose_edition(stream, compact, _year_hint(lines, meta))
     if not chosen:
         raise ReportError(
@@ -47,23 +46,28 @@ def _year_hint(lines: list[str], meta: Metadata | None) -> int | None:
 
 
 def _choose_edition(stream, compact: str, year: int | None) -> tuple[Edition, dict[int, Occurrence], bool]:
-    """The edition whose own column names the text prints; else the one that reads more."""
+    """The edition whose own column names the text prints; else the one that reads more.
+
+    Most reports print their column headers, so the markers decide and only one
+    edition's lines are matched; the second pass runs only when they do not.
+    """
     form = load_form()
+    editions = list(form.editions.values())
+    markers = {e.id: sum(1 for marker in e.markers if marker in compact) for e in editions}
+    editions.sort(key=lambda e: -markers[e.id])
+    if markers[editions[0].id] > markers[editions[1].id]:
+        edition = editions[0]
+        return edition, best_chain(occurrences(stream, line_index(edition)), edition.lines), False
     results = []
-    for edition in form.editions.values():
-        chosen = best_chain(occurrences(stream, LineIndex(edition)), edition.lines)
-        markers = sum(1 for marker in edition.markers if marker in compact)
-        results.append((markers, chain_weight(chosen, edition.lines), edition, chosen))
-    results.sort(key=lambda r: (-r[0], -r[1]))
-    top = results[0]
-    if len(results) > 1 and top[0] == results[1][0]:
-        if top[1] != results[1][1]:
-            return top[2], top[3], False
-        default = form.edition_for_year(year)
-        for markers, weight, edition, chosen in results:
-            if edition.id == default:
-                return edition, chosen, True
-    return top[2], top[3], False
+    for edition in editions:
+        chosen = best_chain(occurrences(stream, line_index(edition)), edition.lines)
+        results.append((chain_weight(chosen, edition.lines), edition, chosen))
+    results.sort(key=lambda r: -r[0])
+    if results[0][0] != results[1][0]:
+        return results[0][1], results[0][2], False
+    default = form.edition_for_year(year)
+    weight, edition, chosen = next(r for r in results if r[1].id == default)
+    return edition, chosen, True
 
 
 def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence]) -> None:

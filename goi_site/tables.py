@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from .form import Edition, Line
 from .text import match_key, parse_number
@@ -25,8 +26,7 @@ _SPLIT = re.compile(r"[\s|¦]+")
 MAX_LABEL_PIECES = 8  # a label broken over more pieces than this is not recognised
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):  # a NamedTuple: millions are made, and they are cheap
     text: str
     line: int
     value: Decimal | None = None
@@ -45,16 +45,29 @@ class Occurrence:
 
 def pieces(lines: list[str]) -> list[Piece]:
     out: list[Piece] = []
+    append = out.append
     for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
         for text in _SPLIT.split(line):
             if not text:
                 continue
             cell = parse_number(text)
             if cell is None:
-                out.append(Piece(text, number))
+                append(Piece(text, number))
             else:
-                out.append(Piece(text, number, cell.value, number=True))
+                append(Piece(text, number, cell.value, True))
     return out
+
+
+_INDEXES: dict[str, "LineIndex"] = {}
+
+
+def line_index(edition: Edition) -> "LineIndex":
+    """One index per edition, built on first use (editions are fixed for a run)."""
+    if edition.id not in _INDEXES:
+        _INDEXES[edition.id] = LineIndex(edition)
+    return _INDEXES[edition.id]
 
 
 class LineIndex:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 # Full-width ASCII (！ to ～) sits at a fixed offset from ASCII; the ideographic space
@@ -42,6 +43,7 @@ def fold_width(text: str) -> str:
     return text.translate(_WIDTH)
 
 
+@lru_cache(maxsize=65536)  # labels repeat across reports; keys are asked for often
 def match_key(label: str, keep_numbering: bool = False) -> str:
     """The form a label is compared in: folded, without spaces, quotes or numbering."""
     key = _SPACE.sub("", fold_width(label)).translate(_QUOTES)
@@ -71,6 +73,7 @@ class NumberCell:
     raw: str
 
 
+@lru_cache(maxsize=65536)
 def parse_number(piece: str) -> NumberCell | None:
     """Read one whitespace-free piece as a number cell, or None if it is text."""
     folded = fold_width(piece)

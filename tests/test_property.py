@@ -1,0 +1,58 @@
+"""Property-based: random consistent reports in every layout read back exactly."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.synth import LAYOUTS, random_truth, render
+from goi_site.checks import check_report
+from goi_site.parser import parse_text
+
+AGENCIES = ["平顶山市湛河区商务局", "郑州市商务局", "温县商务局", "河南省商务厅", "漯河市市场监督管理局"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    layout=st.sampled_from(LAYOUTS),
+    edition=st.sampled_from(["2021", "2019"]),
+    agency=st.sampled_from(AGENCIES),
+    scale=st.sampled_from([0, 3, 50, 5000]),
+)
+def test_every_number_comes_back(seed, layout, edition, agency, scale):
+    rng = random.Random(seed)
+    year = 2020 if edition == "2019" else 2023
+    truth = random_truth(rng, agency=agency, year=year, edition=edition, scale=scale)
+    report = parse_text(render(truth, layout, rng))
+    assert report.edition == edition
+    assert report.year == year and report.agency == agency
+    wrong = {k: (v, report.value(*k)) for k, v in truth.cells.items() if report.value(*k) != v}
+    assert wrong == {}
+    assert [f.rule for f in report.findings if f.severity != "info"] == []
+    assert check_report(report) == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), layout=st.sampled_from(LAYOUTS))
+def test_agency_slips_are_found_not_fixed(seed, layout):
+    rng = random.Random(seed)
+    truth = random_truth(rng, slip=True)
+    report = parse_text(render(truth, layout, rng))
+    assert report.value("applications", "processed_total", "total") == truth.cells[("applications", "processed_total", "total")]
+    assert {f.rule for f in check_report(report)} == set(truth.slips)
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("0123456789 \t\n|一二三、（）().其他总计规章行政许可本年新收政府信息公开申请数量无—")), max_size=400))
+def test_arbitrary_text_never_crashes(text):
+    from goi_site.errors import ReportError
+
+    try:
+        report = parse_text(text)
+    except ReportError:
+        return
+    for cell in report.cells.values():
+        assert cell.value is None or cell.line is not None
