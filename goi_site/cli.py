@@ -74,15 +74,43 @@ def validate(
 def build(
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     out: Path = typer.Option(None, "--out", help="Where to write the built site (default: site/)."),
+    repo_url: str = typer.Option(None, "--repo-url", envvar="GOI_REPO_URL",
+                                 help="Repository URL for links to the source texts (default: none)."),
 ) -> None:
-    """Parse and check the corpus (the site generator lands with the site issue)."""
+    """Parse and check the corpus, generate pages, charts and downloads, run mkdocs build --strict."""
+    from .sitebuild import build_site, site_size
+
+    out = out or paths.default_out_dir()
     try:
-        corpus = load_corpus([data or paths.default_data_dir()])
+        result = build_site(data or paths.default_data_dir(), out, repo_url)
     except GoiError as exc:
         _fail(str(exc))
-    typer.echo(render_summary(corpus))
-    if corpus.failures:
-        raise typer.Exit(1)
+    files, size = site_size(out)
+    corpus = result.corpus
+    stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.stages.items())
+    typer.echo(f"{len(corpus.reports)} report(s) of {len({r.agency_id for r in corpus.reports})} agencies, "
+               f"{len(corpus.rule_findings())} finding(s) to look at")
+    typer.echo(f"built {files} files ({size / 1e6:.1f} MB) into {out} in {result.total:.1f}s ({stages})")
+    typer.echo(f"open it: goi serve   (or open {out / 'index.html'} in a browser)")
+
+
+@app.command()
+def serve(
+    data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
+    out: Path = typer.Option(None, "--out", help="Where to write the built site (default: site/)."),
+    port: int = typer.Option(8000, "--port", help="Port on localhost."),
+) -> None:
+    """Build the site, then preview it on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
+    from .sitebuild import build_site
+    from .serve import serve_directory
+
+    out = out or paths.default_out_dir()
+    try:
+        build_site(data or paths.default_data_dir(), out)
+    except GoiError as exc:
+        _fail(str(exc))
+    typer.echo(f"serving {out} on http://127.0.0.1:{port}/  (Ctrl-C stops)")
+    serve_directory(out, port)
 
 
 def main() -> None:  # pragma: no cover - the console script

@@ -35,7 +35,7 @@ def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None) 
     _fill_cells(report, edition, chosen)
     _identify(report, lines, meta)
     if guessed:
-        report.add("edition_guessed", f"表式版本无法从栏目名称判断，按年度推定为 {edition.id} 版")
+        report.add("edition_guessed", edition=edition.id)
     return report
 
 
@@ -83,12 +83,12 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence])
         for ref, cell in zip(line.cells, read.cells):
             report.cells[ref] = cell
             if cell.status == "placeholder":
-                placeholders.append(f"{cell.raw}(第{cell.line}行)")
+                placeholders.append(f"{cell.raw}@{cell.line}")
             elif cell.status == "invalid":
-                report.add("invalid_number", f"{_label(ref)} 写作 {cell.raw}，计数不能为负数或小数，按空值处理", cell.line)
+                report.add("invalid_number", cell.line, cell=_label(ref), raw=cell.raw)
         _line_findings(report, line, occurrence, read)
     if placeholders:
-        report.add("placeholder_cell", f"{len(placeholders)} 个单元格以符号代替数字，按空值处理：{'、'.join(placeholders[:5])}")
+        report.add("placeholder_cell", count=len(placeholders), cells=" ".join(placeholders[:5]))
     _missing_findings(report, edition, chosen)
 
 
@@ -103,12 +103,12 @@ def _line_findings(report: Report, line, occurrence: Occurrence, read) -> None:
     where = occurrence.numbers[0].line if occurrence.numbers else occurrence.label_line
     if read.status == "extra":
         extra = " ".join(read.published[width:])
-        report.add("extra_cells", f"{line.label}：印有 {len(read.published)} 个数字，表头只有 {width} 栏，多出的 {extra} 未采用", where, printed=printed)
+        report.add("extra_cells", where, label=line.label, count=len(read.published), width=width, extra=extra, printed=printed)
     elif read.status == "filled":
-        report.add("short_row_filled", f"{line.label}：只印了 {len(read.published)}/{width} 个数字（{printed}），本行合计唯一确定了缺项，已补足", where, printed=printed)
+        report.add("short_row_filled", where, label=line.label, count=len(read.published), width=width, printed=printed)
     elif read.status in ("short", "empty"):
         kept = sum(1 for c in read.cells if c.value is not None)
-        report.add("short_row", f"{line.label}：只印了 {len(read.published)}/{width} 个数字（{printed or '无'}），无法确定缺项位置，{width - kept} 项留空", where, printed=printed)
+        report.add("short_row", where, label=line.label, count=len(read.published), width=width, printed=printed or "-", empty=width - kept)
 
 
 def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurrence]) -> None:
@@ -121,9 +121,9 @@ def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurr
     for table_id, labels in by_table.items():
         table = form.tables[table_id]
         if table_id not in found_tables:
-            report.add("missing_section", f"找不到第{table.section}部分“{table.title}”的统计表", None, section=table.section)
+            report.add("missing_section", section=table.section, title=table.title)
         else:
-            report.add("missing_row", f"第{table.section}部分缺少 {len(labels)} 行：{'、'.join(labels)}", None, rows=len(labels))
+            report.add("missing_row", section=table.section, count=len(labels), labels="、".join(labels))
 
 
 def _identify(report: Report, lines: list[str], meta: Metadata | None) -> None:
@@ -132,15 +132,15 @@ def _identify(report: Report, lines: list[str], meta: Metadata | None) -> None:
     title, title_line, titled_agency, title_year = find_title(lines)
     report.title, report.title_line, report.agency_as_titled = title, title_line, titled_agency
     if title is None:
-        report.add("no_title", "找不到“××××年政府信息公开工作年度报告”样式的标题")
+        report.add("no_title")
     # Year: the metadata's, else the title's.
     report.year = title_year
     if meta is not None:
         if title_year is not None and title_year != meta.year:
-            report.add("year_mismatch", f"标题年度 {title_year} ≠ 元数据年度 {meta.year}", title_line)
+            report.add("year_mismatch", title_line, title_year=title_year, meta_year=meta.year)
         report.year = meta.year
     if report.year is None:
-        report.add("year_unknown", "标题中没有年度，也没有元数据；请在元数据中写明 year")
+        report.add("year_unknown")
     # Region: the metadata's division, else placed from the agency's name.
     name = meta.agency if meta is not None else titled_agency
     division, candidates = None, []
@@ -154,16 +154,16 @@ def _identify(report: Report, lines: list[str], meta: Metadata | None) -> None:
         division, candidates, _ = table.place(titled_agency, text)
     report.region = region_of(division)
     if division is None:
-        detail = "、".join(" ".join(a.name for a in table.ancestors(c)) for c in candidates) if candidates else "名称中没有可识别的地名"
-        report.add("region_unplaced", f"无法确定“{name or '（无名称）'}”所在地区：{detail}；请在元数据中写明 region", title_line)
+        detail = "、".join(" ".join(a.name for a in table.ancestors(c)) for c in candidates) or "-"
+        report.add("region_unplaced", title_line, name=name or "?", detail=detail)
     # Agency: the metadata's full name, else the title's, completed from the text.
     if meta is not None:
         report.agency = meta.agency
         if titled_agency and titled_agency != meta.agency and not meta.agency.endswith(titled_agency):
-            report.add("agency_mismatch", f"标题机关“{titled_agency}” ≠ 元数据机关“{meta.agency}”", title_line)
+            report.add("agency_mismatch", title_line, titled=titled_agency, meta=meta.agency)
         report.meta = meta.as_dict()
         if meta.source_url is None:
-            report.add("source_unrecorded", "元数据中没有原文网址（source_url）")
+            report.add("source_unrecorded")
     elif titled_agency:
         report.agency = full_name(titled_agency, division, text)
     report.agency_id = agency_slug(report.agency, division) if report.agency else None

@@ -71,8 +71,12 @@ class Report:
         cell = self.cells.get(CellRef(table, row, column))
         return None if cell is None else cell.value
 
-    def add(self, rule: str, message: str, line: int | None = None, **numbers) -> None:
-        self.findings.append(Finding(rule, severity_of(rule), message, line, self.source, numbers))
+    def add(self, rule: str, line: int | None = None, **fields) -> None:
+        """Record a parse finding; its message is the catalogue's template filled with `fields`."""
+        info = finding_catalogue()[rule]
+        message = info["message"].format(**fields)
+        numbers = {k: v for k, v in fields.items() if k in ("printed", "count", "width")}
+        self.findings.append(Finding(rule, info["severity"], message, line, self.source, numbers))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,47 @@
+"""CSV the way journalists open it: UTF-8 with BOM (Excel on Chinese Windows reads
+BOM-less UTF-8 as GBK), CRLF line ends, formula injection neutralised, numbers left
+as numbers, a missing value as an empty cell (never 0)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+# OWASP CSV injection: a text cell starting with one of these is run as a formula.
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    if isinstance(value, float):
+        return repr(round(value, 6))
+    text = str(value)
+    if text.startswith(_DANGEROUS):
+        return "'" + text
+    return text
+
+
+def csv_text(header: list[str], rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def write_csv(path: Path, header: list[str], rows) -> int:
+    """Write with a BOM; return the number of data rows."""
+    rows = list(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xef\xbb\xbf" + csv_text(header, rows).encode("utf-8"))
+    return len(rows)

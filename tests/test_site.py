@@ -1,0 +1,148 @@
+"""The built site: a real `mkdocs build --strict` of the bundled corpus, and its HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+from goi_site.corpus import load_corpus
+
+from .conftest import DATA
+from .sitefixture import built_site  # noqa: F401  (a fixture)
+
+AGENCIES = ["410100-shangwuju", "410400-shangwuju", "410411-shangwuju", "410825-shangwuju", "411100-shangwuju"]
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, url)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") in ("canonical", "alternate"):
+            return  # names the page's address; the browser loads nothing from it
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.links.append((tag, name, attrs[name]))
+
+
+def links_of(html: str):
+    parser = Links()
+    parser.feed(html)
+    return parser.links
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8") if not url.endswith(".html") else (site / url).read_text(encoding="utf-8")
+
+
+def test_every_agency_has_a_page_with_charts_tables_csv_and_findings(built_site):
+    for agency in AGENCIES:
+        html = page(built_site, f"agencies/{agency}")
+        charts = re.findall(r'<figure[^>]*class="goi-chart"[^>]*data-kind="(\w+)"', html)
+        notes = re.findall(r'<p class="goi-note">', html)
+        assert len(charts) + len(notes) == 5, agency
+        assert len(charts) >= 2  # every report here has requests or licences to draw
+        assert html.count('<table class="goi-form">') >= 3
+        assert f'downloads/agencies/{agency}.csv' in html
+        assert "检查发现" in html
+        assert "结转下年度继续办理" in html
+        assert (built_site / "downloads" / "agencies" / f"{agency}.csv").exists()
+
+
+def test_agency_page_shows_the_numbers_of_the_report(built_site):
+    html = page(built_site, "agencies/410100-shangwuju")
+    # headline: 6 requests; disclosure rate 2/5 = 40.0%
+    assert re.search(r'收到申请</span><span class="goi-card-value">6<', html)
+    assert "40.0%" in html
+    assert "河南省" in html and "郑州市" in html
+    # the original line of a value is kept beside it
+    assert 'title="原文第 43 行"' in html
+
+
+def test_findings_shown_on_agency_page_and_quality_page(built_site):
+    html = page(built_site, "agencies/410825-shangwuju")
+    assert "short_row_filled" in html and "按本行合计补足" in html
+    quality = page(built_site, "quality")
+    assert quality.count("short_row_filled") >= 4
+
+
+def test_region_breadcrumb_links_to_directory_pages(built_site):
+    html = page(built_site, "agencies/410411-shangwuju")
+    for code in ("410000", "410400", "410411"):
+        assert f'regions/{code}/"' in html
+        assert (built_site / "regions" / code / "index.html").exists()
+
+
+def test_site_wide_pages_exist(built_site):
+    for url in ("", "agencies", "years", "years/2022", "quality", "downloads", "codebook", "methodology", "contribute"):
+        assert (built_site / url / "index.html").exists(), url
+    home = page(built_site, "")
+    assert 'data-kind="corpus_trend"' in home and "goi-coverage" in home
+    directory = page(built_site, "agencies")
+    assert 'id="goi-filter"' in directory and directory.count("data-filter=") == 5
+
+
+def test_nav_does_not_list_agencies(built_site):
+    html = page(built_site, "")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+    nav = nav[: nav.index("</nav>")]
+    assert "shangwuju" not in nav
+
+
+def test_every_internal_link_resolves(built_site):
+    broken = []
+    for path in built_site.rglob("*.html"):
+        base = "/" + path.relative_to(built_site).as_posix()
+        for tag, attr, url in links_of(path.read_text(encoding="utf-8")):
+            parsed = urlparse(url)
+            if parsed.scheme or url.startswith(("#", "mailto:", "data:")):
+                continue
+            target = urlparse(urljoin(base, url)).path
+            file = built_site / target.lstrip("/")
+            if target.endswith("/"):
+                file = file / "index.html"
+            if not file.exists():
+                broken.append((base, url))
+    assert broken == []
+
+
+def test_nothing_is_loaded_from_other_hosts(built_site):
+    offenders = []
+    for path in built_site.rglob("*.html"):
+        for tag, attr, url in links_of(path.read_text(encoding="utf-8")):
+            external = urlparse(url).scheme in ("http", "https") or url.startswith("//")
+            if external and (tag in ("script", "img", "iframe", "source") or (tag == "link" and attr == "href")):
+                offenders.append((path.name, tag, url))
+    assert offenders == []
+    css = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in built_site.rglob("*.css"))
+    assert "fonts.googleapis" not in css and "fonts.gstatic" not in css
+    assert (built_site / "assets" / "vendor" / "vega-bundle.js").stat().st_size > 100_000
+
+
+def test_urls_are_ascii(built_site):
+    for path in built_site.rglob("*"):
+        assert path.relative_to(built_site).as_posix().isascii(), path
+
+
+def test_pages_are_marked_generated_and_the_corpus_matches(built_site):
+    generated = Path(__file__).resolve().parent.parent / "site_src" / "generated"
+    page_md = (generated / "agencies" / "410100-shangwuju.md").read_text(encoding="utf-8")
+    assert "generated by `goi build`" in page_md
+    corpus = load_corpus([DATA])
+    assert len(list((built_site / "agencies").glob("*/index.html"))) == len({r.agency_id for r in corpus.reports})
+
+
+def test_search_index_is_segmented_and_finds_agencies(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = {doc["title"] for doc in index["docs"] if doc["location"].startswith("agencies/4104")}
+    assert "平顶山市\u200b湛河区\u200b商务局" in titles  # jieba segmented the name into words
+    # tables are not indexed: agency pages add their name and region, not every number
+    agency_docs = [d for d in index["docs"] if d["location"].startswith("agencies/410411-shangwuju")]
+    assert sum(len(d["text"]) for d in agency_docs) < 1000
