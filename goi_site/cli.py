@@ -95,6 +95,27 @@ def build(
 
 
 @app.command()
+def export(
+    data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
+    out: Path = typer.Option(None, "--out", help="The site directory; files go to OUT/downloads/ (default: site/)."),
+) -> None:
+    """Write the open-data downloads (CSV, JSON, codebook, datapackage.json) without building pages."""
+    from .exports import write_downloads
+
+    out = out or paths.default_out_dir()
+    data = data or paths.default_data_dir()
+    try:
+        corpus = load_corpus([data])
+    except GoiError as exc:
+        _fail(str(exc))
+    if corpus.failures:
+        _fail(f"{len(corpus.failures)} report(s) could not be read; run `goi validate` for the reasons")
+    written = write_downloads(corpus.reports, out / "downloads", data.resolve().parent)
+    rows = sum(d.rows for d in written if d.group == "main" and d.name == "values")
+    typer.echo(f"wrote {len(written) + 1} files ({rows} values of {len(corpus.reports)} reports) into {out / 'downloads'}")
+
+
+@app.command()
 def serve(
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     out: Path = typer.Option(None, "--out", help="Where to write the built site (default: site/)."),
