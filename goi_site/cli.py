@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +17,7 @@ import typer
 from . import paths
 from .corpus import load_corpus
 from .errors import GoiError
+from .annotate import github_annotations
 from .jsonout import report_to_json
 from .summary import render_reports, render_summary
 
@@ -51,23 +53,92 @@ def parse(
     raise typer.Exit(1 if corpus.failures else 0)
 
 
+class Format(str, Enum):
+    text = "text"
+    github = "github"
+
+
+class FailOn(str, Enum):
+    unreadable = "unreadable"
+    error = "error"
+    warning = "warning"
+
+
 @app.command()
 def validate(
     targets: Optional[list[Path]] = typer.Argument(None, help="Files or directories (default: the corpus)."),
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
-    strict: bool = typer.Option(False, "--strict", help="Also fail when a check finds a problem."),
+    strict: bool = typer.Option(False, "--strict", help="Also fail on findings (same as --fail-on warning)."),
+    fail_on: FailOn = typer.Option(FailOn.unreadable, "--fail-on",
+                                   help="unreadable: only unreadable reports fail; error: also missing tables or rows; "
+                                        "warning: also failed checks."),
+    output: Format = typer.Option(Format.text, "--format", help="text, or github (workflow annotations)."),
 ) -> None:
     """Parse and check reports; print a summary table and every finding."""
     try:
         corpus = load_corpus(targets or [data or paths.default_data_dir()])
     except GoiError as exc:
         _fail(str(exc))
+    if output is Format.github:
+        for line in github_annotations(corpus):
+            typer.echo(line)
     typer.echo(render_summary(corpus))
+    level = FailOn.warning if strict else fail_on
     if corpus.failures:
         raise typer.Exit(1)
-    if strict and corpus.rule_findings():
-        typer.echo(f"goi: --strict: {len(corpus.rule_findings())} finding(s) of severity warning or error", err=True)
+    failing = {FailOn.unreadable: [], FailOn.error: corpus.error_findings(), FailOn.warning: corpus.rule_findings()}[level]
+    if failing:
+        typer.echo(f"goi: --fail-on {level.value}: {len(failing)} finding(s)", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def add(
+    source: Path = typer.Argument(..., help="The report: a .txt, .html, .pdf or .docx file."),
+    data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
+    agency: str = typer.Option(None, "--agency", help="The agency's full name, if the title does not give it."),
+    region: str = typer.Option(None, "--region", help="Province / city / county, e.g. 河南省/平顶山市/湛河区."),
+    year: int = typer.Option(None, "--year", help="The report year, if the title does not give it."),
+    source_url: str = typer.Option(None, "--source-url", help="Where the report was published."),
+    retrieved: str = typer.Option(None, "--retrieved", help="Date retrieved, YYYY-MM-DD (default: today)."),
+    replace: bool = typer.Option(False, "--replace", help="Replace an existing report of the same agency and year."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written; write nothing."),
+) -> None:
+    """Add a report to the corpus: extract, detect, check, write data/<province>/<agency>/<year>.txt + .yml."""
+    import datetime as dt
+
+    from .add import add_report
+
+    try:
+        when = dt.date.fromisoformat(retrieved) if retrieved else None
+    except ValueError:
+        _fail(f"--retrieved must be a date like 2026-11-20, not {retrieved!r}", 2)
+    if source_url and not source_url.startswith(("http://", "https://")):
+        _fail(f"--source-url must be an http(s) address, not {source_url!r}", 2)
+    try:
+        added = add_report(source, data or paths.default_data_dir(), agency=agency, region=region, year=year,
+                           source_url=source_url, retrieved=when, replace=replace, dry_run=dry_run)
+    except GoiError as exc:
+        _fail(f"{source}: {exc}")
+    typer.echo(render_reports([added.report]))
+    verb = ("would replace" if added.replaced else "would write") if dry_run else ("replaced" if added.replaced else "wrote")
+    typer.echo(f"\n{verb} {added.text_path} and {added.meta_path.name}")
+    if not dry_run:
+        typer.echo("next: goi validate, then commit both files and open a pull request")
+
+
+@app.command()
+def summary(
+    changed_since: str = typer.Option(..., "--changed-since", help="Git revision to compare with, e.g. origin/main."),
+    data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
+) -> None:
+    """Markdown summary of the reports added or changed since a git revision (for a job summary)."""
+    from .changes import summarise_changes
+
+    try:
+        typer.echo(summarise_changes(changed_since, data or paths.default_data_dir()))
+    except GoiError as exc:
+        _fail(str(exc))
 
 
 @app.command()

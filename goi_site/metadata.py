@@ -24,6 +24,7 @@ KEYS = {
     "retrieved": "the date the text was retrieved, e.g. 2026-11-20",
     "title": "the report's title as printed (optional)",
     "sha256": "SHA-256 of the text file as received (optional; checked when present)",
+    "extracted_from": "for text extracted by `goi add`: the original file and its format (optional)",
     "notes": "anything a reviewer should know (optional)",
 }
 REQUIRED = ("agency", "year", "retrieved")
@@ -41,6 +42,7 @@ class Metadata:
     title: str | None = None
     sha256: str | None = None
     notes: str | None = None
+    extracted_from: str | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -85,6 +87,7 @@ def read_metadata(path: Path) -> Metadata:
         title=_optional_text(raw, "title", where),
         sha256=_optional_text(raw, "sha256", where),
         notes=_optional_text(raw, "notes", where),
+        extracted_from=_optional_text(raw, "extracted_from", where),
     )
 
 

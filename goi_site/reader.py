@@ -10,8 +10,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .decode import MAX_BYTES, decode
+from .decode import decode
 from .errors import GoiError, InputError, MetadataError
+from .extract import source_text
 from .metadata import read_metadata, sidecar
 from .parser import parse_text
 from .record import Report
@@ -41,14 +42,9 @@ def display_path(path: Path) -> str:
 def read_report(path: Path) -> Report:
     """Parse one file; raises GoiError (InputError, MetadataError, ReportError) with the reason."""
     source = display_path(path)
-    if not path.exists():
-        raise InputError("no such file")
     if path.is_dir():
         raise InputError("is a directory (give files, or use `goi validate DIR`)")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{size / 1e6:.1f} MB is too large for a report's text (limit {MAX_BYTES // 2**20} MB)")
-    data = path.read_bytes()
+    data, _ = source_text(path)  # .txt as received; .html, .pdf, .docx extracted
     text, encoding = decode(data)
     meta = None
     meta_path = sidecar(path)
