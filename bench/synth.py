@@ -29,11 +29,16 @@ class Truth:
 
 
 def random_truth(rng: random.Random, agency: str = "平顶山市湛河区商务局", year: int = 2023,
-                 edition: str = "2021", scale: int = 50, slip: bool = False) -> Truth:
-    """Consistent numbers (every rule holds) unless `slip`, which breaks one total."""
+                 edition: str = "2021", scale: int = 50, slip: bool = False,
+                 carried_over: dict[str, int] | None = None) -> Truth:
+    """Consistent numbers (every rule holds) unless `slip`, which breaks one total.
+
+    `carried_over` (per applicant column) continues the agency's previous year, so the
+    carry chain holds across years too."""
     form = load_form()
     ed = form.editions[edition]
     truth = Truth(agency, year, edition)
+    previous = dict(carried_over or {})
     apps = ed.rows("applications")
     outcomes = apps[apps.index("granted"): apps.index("processed_total")]
     for row in ed.rows("disclosure"):
@@ -44,11 +49,17 @@ def random_truth(rng: random.Random, agency: str = "平顶山市湛河区商务�
         weight = scale if col == "natural_person" else max(1, scale // 8)
         values = {row: (rng.randint(0, weight) if rng.random() < 0.6 else 0) for row in outcomes}
         processed = sum(values.values())
-        carried_over = rng.randint(0, max(1, weight // 4))
+        carried_over = carried_over_given = previous.get(col)
+        if carried_over is None:
+            carried_over = rng.randint(0, max(1, weight // 4))
         carried_forward = rng.randint(0, processed + carried_over) if processed + carried_over else 0
         new = processed + carried_forward - carried_over
-        if new < 0:  # more carried over than handled: nothing new came in
-            carried_over, new = processed + carried_forward, 0
+        if new < 0:  # more carried over than handled: handle it all
+            if carried_over_given is None:
+                carried_over, new = processed + carried_forward, 0
+            else:
+                values["granted"] += -new
+                processed, new = processed - new, 0
         values.update(new=new, carried_over=carried_over, processed_total=processed, carried_forward=carried_forward)
         per_column[col] = values
     for row in apps:

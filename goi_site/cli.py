@@ -7,6 +7,7 @@ check failed); 2 wrong usage.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -23,6 +24,7 @@ from .summary import render_reports, render_summary
 
 app = typer.Typer(
     add_completion=False,
+    pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="goi-site: read 政府信息公开工作年度报告 into data, check them, build the site.",
 )
@@ -147,6 +149,7 @@ def build(
     out: Path = typer.Option(None, "--out", help="Where to write the built site (default: site/)."),
     repo_url: str = typer.Option(None, "--repo-url", envvar="GOI_REPO_URL",
                                  help="Repository URL for links to the source texts (default: none)."),
+    stats: Path = typer.Option(None, "--stats", help="Also write the build's figures (stages, counts) as JSON here."),
 ) -> None:
     """Parse and check the corpus, generate pages, charts and downloads, run mkdocs build --strict."""
     from .sitebuild import build_site, site_size
@@ -159,10 +162,17 @@ def build(
     files, size = site_size(out)
     corpus = result.corpus
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.stages.items())
-    typer.echo(f"{len(corpus.reports)} report(s) of {len({r.agency_id for r in corpus.reports})} agencies, "
+    typer.echo(f"{len(corpus.reports)} report(s) of {len({r.agency_id for r in corpus.reports})} agencies "
+               f"({result.cache_misses} parsed, {result.cache_hits} from the cache), "
                f"{len(corpus.rule_findings())} finding(s) to look at")
     typer.echo(f"built {files} files ({size / 1e6:.1f} MB) into {out} in {result.total:.1f}s ({stages})")
     typer.echo(f"open it: goi serve   (or open {out / 'index.html'} in a browser)")
+    if stats:
+        stats.write_text(json.dumps({
+            "reports": len(corpus.reports), "agencies": len({r.agency_id for r in corpus.reports}),
+            "parsed": result.cache_misses, "cached": result.cache_hits, "stages": result.stages,
+            "total": result.total, "files": files, "bytes": size,
+        }, indent=1), encoding="utf-8")
 
 
 @app.command()
@@ -181,7 +191,7 @@ def export(
         _fail(str(exc))
     if corpus.failures:
         _fail(f"{len(corpus.failures)} report(s) could not be read; run `goi validate` for the reasons")
-    written = write_downloads(corpus.reports, out / "downloads", data.resolve().parent)
+    written, _ = write_downloads(corpus.reports, out / "downloads", data.resolve().parent)
     rows = sum(d.rows for d in written if d.group == "main" and d.name == "values")
     typer.echo(f"wrote {len(written) + 1} files ({rows} values of {len(corpus.reports)} reports) into {out / 'downloads'}")
 
@@ -210,3 +220,9 @@ def main() -> None:  # pragma: no cover - the console script
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # a bug, not bad input: one line, and the way to see more
+        if os.environ.get("GOI_DEBUG"):
+            raise
+        typer.echo(f"goi: internal error: {type(exc).__name__}: {exc} (run with GOI_DEBUG=1 for the traceback, "
+                   "and please report it)", err=True)
+        sys.exit(3)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import ParseCache
 from .checks import check_all
 from .metadata import sidecar
 from .reader import Failure, expand, read_many
@@ -31,9 +32,12 @@ class Corpus:
         return [f for f in self.findings() if f.severity == "error"]
 
 
-def load_corpus(paths: list[Path]) -> Corpus:
-    """Read and check every report under `paths` (files or directories)."""
-    reports, failures = read_many(expand(paths))
+def load_corpus(paths: list[Path], cache: ParseCache | None = None) -> Corpus:
+    """Read and check every report under `paths` (files or directories).
+
+    With a cache, reports whose bytes, metadata and reading code are unchanged are not
+    parsed again; checks always run (they span years and are cheap)."""
+    reports, failures = read_many(expand(paths), cache)
     reports, layout = _layout(reports)
     failures += layout
     reports.sort(key=lambda r: (r.agency_id or "", r.year or 0, r.source))

@@ -45,3 +45,24 @@ def write_csv(path: Path, header: list[str], rows) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\xef\xbb\xbf" + csv_text(header, rows).encode("utf-8"))
     return len(rows)
+
+
+BOM = b"\xef\xbb\xbf"
+_NEEDS_QUOTES = frozenset(',"\r\n')
+
+
+def csv_line(values) -> str:
+    """One CSV record (no line end), quoted like the csv module's minimal quoting."""
+    out = []
+    for value in values:
+        if value is None:
+            out.append("")
+            continue
+        if type(value) is int:  # most cells: no quoting, no neutralising
+            out.append(str(value))
+            continue
+        text = safe_cell(value)
+        if _NEEDS_QUOTES.intersection(text):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import yaml
 
@@ -35,9 +36,8 @@ class Row:
     en: str
 
 
-@dataclass(frozen=True)
-class CellRef:
-    """One cell of the record: table, row id, column id."""
+class CellRef(NamedTuple):
+    """One cell of the record: table, row id, column id. (A NamedTuple: hashed millions of times.)"""
 
     table: str
     row: str
@@ -87,7 +87,11 @@ class Edition:
     lines: tuple[Line, ...]
 
     def cells(self) -> list[CellRef]:
-        return [cell for line in self.lines for cell in line.cells]
+        cached = self.__dict__.get("_cells_cache")
+        if cached is None:
+            cached = [cell for line in self.lines for cell in line.cells]
+            object.__setattr__(self, "_cells_cache", cached)
+        return cached
 
     def rows(self, table: str) -> list[str]:
         return list(self._layout().get(table, {}))
@@ -132,11 +136,14 @@ class Form:
 
     def all_cells(self) -> list[CellRef]:
         """Every cell of every edition, in the order of the form (2021 first)."""
-        seen: dict[CellRef, None] = {}
-        for edition in self.editions.values():
-            for cell in edition.cells():
-                seen.setdefault(cell)
-        return list(seen)
+        cached = self.__dict__.get("_all_cells")
+        if cached is None:
+            seen: dict[CellRef, None] = {}
+            for edition in self.editions.values():
+                for cell in edition.cells():
+                    seen.setdefault(cell)
+            cached = self.__dict__["_all_cells"] = list(seen)
+        return cached
 
     def edition_for_year(self, year: int | None) -> str:
         for edition in self.editions.values():

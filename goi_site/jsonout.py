@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .form import load_form
+from .form import CellRef, load_form
 from .record import Report
 
 
@@ -59,6 +59,4 @@ def report_to_json(report: Report) -> dict:
 
 
 def _ref(table, row, column):
-    from .form import CellRef
-
     return CellRef(table, row, column)

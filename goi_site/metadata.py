@@ -28,6 +28,7 @@ KEYS = {
     "notes": "anything a reviewer should know (optional)",
 }
 REQUIRED = ("agency", "year", "retrieved")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
 
 @dataclass
@@ -64,7 +65,7 @@ def sidecar(text_path: Path) -> Path:
 def read_metadata(path: Path) -> Metadata:
     where = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problem = str(exc).splitlines()[0]
         raise MetadataError(f"{where}: not valid YAML ({problem})") from None

@@ -13,6 +13,10 @@ from pathlib import Path
 
 from mkdocs.structure.files import File, Files
 
+PARTS = ".parts.html"  # HTML blocks of a generated page, kept out of Markdown (goi_site/pages.py)
+SEPARATOR = "\n<!--goi-part-separator-->\n"
+PLACEHOLDER = "<!--goi-part {}-->"
+
 
 def generated_dir(config) -> Path:
     configured = os.environ.get("GOI_GENERATED_DIR")
@@ -24,10 +28,24 @@ def on_files(files: Files, config) -> Files:
     if not root.is_dir():
         raise SystemExit(f"goi: no generated pages in {root}; run `goi build` (it also runs MkDocs)")
     for path in sorted(root.rglob("*")):
-        if path.is_file():
+        if path.is_file() and not path.name.endswith(PARTS):
             uri = path.relative_to(root).as_posix()
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
             files.append(File(uri, str(root), config["site_dir"], config["use_directory_urls"]))
     return files
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Put a generated page's HTML blocks back where their placeholders are."""
+    src_dir = page.file.src_dir
+    if not src_dir:
+        return output
+    parts_file = Path(src_dir) / (page.file.src_uri + PARTS)
+    if not parts_file.exists():
+        return output
+    blocks = parts_file.read_text(encoding="utf-8").split(SEPARATOR)
+    for index, block in enumerate(blocks):
+        output = output.replace(PLACEHOLDER.format(index), block, 1)
+    return output

@@ -42,4 +42,6 @@ def default_out_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    return repo_root() / ".goi-cache"
+    """The parse cache and the Vega bundle (GOI_CACHE moves it, e.g. for benchmarks)."""
+    env = os.environ.get("GOI_CACHE")
+    return Path(env) if env else repo_root() / ".goi-cache"

@@ -61,15 +61,41 @@ def read_report(path: Path) -> Report:
     return report
 
 
-def read_many(paths: list[Path]) -> tuple[list[Report], list[Failure]]:
-    reports: list[Report] = []
-    failures: list[Failure] = []
-    for path in paths:
-        try:
-            reports.append(read_report(path))
-        except GoiError as exc:
-            failures.append(Failure(display_path(path), str(exc)))
+def _read_one(path: Path) -> Report | Failure:
+    try:
+        return read_report(path)
+    except GoiError as exc:
+        return Failure(display_path(path), str(exc))
+
+
+PARALLEL_FROM = 200  # below this many reports a second process costs more than it saves
+
+
+def read_many(paths: list[Path], cache: "ParseCache | None" = None) -> tuple[list[Report], list[Failure]]:
+    """Read every file: from the cache when its content was read before, the rest on every core."""
+    from .cache import report_key
+
+    keys = {path: report_key(display_path(path), path, sidecar(path)) for path in paths} if cache else {}
+    known = cache.get_many([k for k in keys.values() if k]) if cache else {}
+    todo = [p for p in paths if keys.get(p) not in known]
+    fresh = dict(zip(todo, _map(_read_one, todo)))
+    if cache:
+        cache.put_many({keys[p]: result for p, result in fresh.items() if keys.get(p)})
+    results = [known[keys[p]] if keys.get(p) in known else fresh[p] for p in paths]
+    reports = [r for r in results if isinstance(r, Report)]
+    failures = [r for r in results if isinstance(r, Failure)]
     return reports, failures
+
+
+def _map(function, items: list) -> list:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(items) < PARALLEL_FROM or workers < 2:
+        return [function(item) for item in items]
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        return pool.map(function, items, chunksize=64)
 
 
 def find_reports(root: Path) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 import yaml
 
@@ -14,8 +15,7 @@ from .form import CellRef
 Number = int | Decimal
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a NamedTuple: a corpus holds millions of them
     value: Number | None
     line: int | None  # 1-based line of the source file the value was read from
     status: str = "read"  # read | filled | missing | placeholder | invalid
@@ -67,6 +67,15 @@ class Report:
     sha256: str | None = None
     encoding: str | None = None
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["cells"] = _cells_state(self)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state["cells"] = _cells_from_state(state["edition"], state["cells"])
+        self.__dict__.update(state)
+
     def value(self, table: str, row: str, column: str) -> Number | None:
         cell = self.cells.get(CellRef(table, row, column))
         return None if cell is None else cell.value
@@ -91,3 +100,18 @@ def finding_catalogue() -> dict[str, dict]:
 
 def severity_of(rule: str) -> str:
     return finding_catalogue()[rule]["severity"]
+
+
+def _cells_state(report: "Report") -> tuple:
+    """Cells as a tuple in the edition's order: compact to pickle (cache, worker processes)."""
+    from .form import load_form
+
+    order = load_form().editions[report.edition].cells()
+    return tuple(tuple(report.cells[ref]) if ref in report.cells else None for ref in order)
+
+
+def _cells_from_state(edition: str, state: tuple) -> dict:
+    from .form import load_form
+
+    order = load_form().editions[edition].cells()
+    return {ref: Cell(*values) for ref, values in zip(order, state) if values is not None}

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .cache import ParseCache
 from .corpus import Corpus, load_corpus
 from .errors import GoiError
+from .exports import write_downloads, zip_files
 
 
 @dataclass
@@ -26,6 +28,8 @@ class BuildResult:
     generated: Path
     pages: int = 0
     stages: dict[str, float] = field(default_factory=dict)
+    cache_hits: int = 0
+    cache_misses: int = 0
 
     @property
     def total(self) -> float:
@@ -69,24 +73,59 @@ def build_site(data: Path, out: Path, repo_url: str | None = None, run_mkdocs: b
 
     result = BuildResult(corpus=None, out=out, generated=generated_dir_for(data, out))  # type: ignore[arg-type]
     with _stage(result, "parse"):
-        corpus = load_corpus([data])
+        cache = ParseCache()
+        corpus = load_corpus([data], cache)
+        cache.close()
+        result.cache_hits, result.cache_misses = cache.hits, cache.misses
     result.corpus = corpus
     if corpus.failures:
         raise GoiError(f"{len(corpus.failures)} report(s) could not be read; run `goi validate` for the reasons")
     generated = result.generated
-    if generated.exists():
-        shutil.rmtree(generated)
+    staging = out.parent / f".{out.name}-downloads"  # outside MkDocs: moved into the site after it
+    for folder in (generated, staging):
+        if folder.exists():
+            shutil.rmtree(folder)
     generated.mkdir(parents=True)
     root = data.resolve().parent
-    result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), result, _stage)
+    with _stage(result, "csv"):
+        downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False)
+    result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads,
+                               result, _stage)
     with _stage(result, "charts"):
         vendor = generated / "assets" / "vendor"
         vendor.mkdir(parents=True, exist_ok=True)
         (vendor / "vega-bundle.js").write_text(vega_bundle(), encoding="utf-8")
+    # Large downloads are zipped on the second core while MkDocs (single-threaded) builds.
+    zipper = _start(zip_files, staging, to_zip) if to_zip else None
     if run_mkdocs:
         with _stage(result, "mkdocs"):
             run_mkdocs_build(generated, out)
+    with _stage(result, "csv"):
+        if zipper is not None:
+            zipper.join()
+            if zipper.exitcode != 0:
+                raise GoiError("zipping the large downloads failed")
+        # The downloads page itself is site/downloads/index.html: merge the files in beside it.
+        target = out / "downloads"
+        target.mkdir(parents=True, exist_ok=True)
+        for child in sorted(staging.iterdir()):
+            destination = target / child.name
+            if destination.is_dir():
+                shutil.rmtree(destination)
+            elif destination.exists():
+                destination.unlink()
+            child.rename(destination)
+        staging.rmdir()
     return result
+
+
+def _start(function, *args):
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    process = multiprocessing.get_context(method).Process(target=function, args=args)
+    process.start()
+    return process
 
 
 def run_mkdocs_build(generated: Path, out: Path) -> None:

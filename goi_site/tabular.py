@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .form import CellRef, load_form
@@ -41,11 +42,16 @@ SOURCE = [
 
 def source_path(report: Report, root: Path) -> str:
     """The report's text file relative to the repository (or corpus parent), with /."""
-    absolute = Path(report.source).resolve()
+    return _relative(report.source, str(root))
+
+
+@lru_cache(maxsize=200_000)
+def _relative(source: str, root: str) -> str:
+    absolute = os.path.abspath(source)
     try:
-        return Path(os.path.relpath(absolute, root.resolve())).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+        return os.path.relpath(absolute, os.path.abspath(root)).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return absolute.replace(os.sep, "/")
 
 
 def identity(report: Report) -> list:
@@ -66,6 +72,28 @@ TIDY = IDENTITY + [
     Field("status", "读取状态", "status", "string", "read 原样读出；filled 按本行合计唯一补足；missing 缺；placeholder 以符号代替；invalid 不合规"),
 ] + SOURCE
 TIDY_KEY = ["agency_id", "year", "table", "row_id", "column_id"]
+
+
+def tidy_prefix(report: Report, root: Path) -> str:
+    """The identity fields of a tidy row, as CSV text ending in a comma."""
+    from .csvout import csv_line
+
+    return csv_line(identity(report)) + ","
+
+
+@lru_cache(maxsize=None)
+def tidy_suffixes(edition: str) -> list[tuple[CellRef, str]]:
+    """Each cell of an edition with its label fields as CSV text (section … column_label),
+    ending in a comma: computed once per edition."""
+    from .csvout import csv_line
+
+    form = load_form()
+    out = []
+    for ref in form.editions[edition].cells():
+        row = form.row(ref.table, ref.row)
+        fields = [form.tables[ref.table].section, ref.table, ref.row, row.label, ref.column, form.columns[ref.column].label]
+        out.append((ref, csv_line(fields) + ","))
+    return out
 
 
 def tidy_rows(report: Report, root: Path):

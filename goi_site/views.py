@@ -53,7 +53,23 @@ class ChartView:
 
     @property
     def rows_json(self) -> str:
-        return json.dumps(self.rows, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        """The rows, packed: {"y": years, "g": groups, "o": offsets, "r": [[y, g, value(, o)]…]}
+        with indexes into the lists (goi.js unpacks them). A third of the size of plain rows."""
+        years = list(dict.fromkeys(r["year"] for r in self.rows))
+        # The series' labels first, so a group's index is its order (colour, stacking);
+        # a ranking's groups are the agencies themselves, in rank order.
+        groups = list(dict.fromkeys([s.label for s in self.kind.series] + [r["group"] for r in self.rows]))
+        offsets = list(dict.fromkeys(s.offset for s in self.kind.series if s.offset))
+        packed = []
+        for r in self.rows:
+            item = [years.index(r["year"]), groups.index(r["group"]), r["value"]]
+            if offsets:
+                item.append(offsets.index(r["offset"]))
+            packed.append(item)
+        data = {"y": years, "g": groups, "r": packed}
+        if offsets:
+            data["o"] = offsets
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
 @dataclass
@@ -72,6 +88,7 @@ class YearView:
     appeals: list[FormRow]
     disclosure: list[FormRow]
     findings: list[Finding]
+    spans: dict[str, tuple[int, int] | None] = None  # first and last source line of each table
 
 
 @dataclass
@@ -124,17 +141,23 @@ def headline_values(report: Report) -> dict[str, float | int | None]:
     return out
 
 
-def _form_rows(report: Report, table: str) -> list[FormRow]:
+@lru_cache(maxsize=None)
+def _layout(edition_id: str, table: str) -> list[tuple[str, list[CellRef]]]:
+    """(row label, its cells) of a table in an edition, in the form's order."""
     form = load_form()
-    edition = form.editions[report.edition]
-    out = []
-    for row in edition.rows(table):
-        cells = []
-        for column in edition.columns(table, row):
-            cell = report.cells[CellRef(table, row, column)]
-            cells.append((cell.value, cell.line, cell.status))
-        out.append(FormRow(form.row(table, row).label, cells))
-    return out
+    edition = form.editions[edition_id]
+    return [(form.row(table, row).label, [CellRef(table, row, c) for c in edition.columns(table, row)])
+            for row in edition.rows(table)]
+
+
+def _form_rows(report: Report, table: str) -> list[FormRow]:
+    cells = report.cells
+    return [FormRow(label, [cells[ref][:3] for ref in refs]) for label, refs in _layout(report.edition, table)]
+
+
+def _span(report: Report, table: str) -> tuple[int, int] | None:
+    lines = [c.line for ref, c in report.cells.items() if ref.table == table and c.line]
+    return (min(lines), max(lines)) if lines else None
 
 
 def _chart_view(kind: ChartKind, reports: list[Report]) -> ChartView:
@@ -173,6 +196,7 @@ def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | Non
         years.append(YearView(
             r, path, r.meta.get("source_url"), f"{repo_url.rstrip('/')}/blob/main/{path}" if repo_url else None,
             _form_rows(r, "applications"), _form_rows(r, "appeals"), _form_rows(r, "disclosure"), r.findings,
+            {table: _span(r, table) for table in ("applications", "appeals", "disclosure")},
         ))
     charts = [_chart_view(k, reports) for k in agency_kinds()]
     names = list(dict.fromkeys(r.agency for r in reversed(reports) if r.agency))

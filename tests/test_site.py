@@ -63,8 +63,9 @@ def test_agency_page_shows_the_numbers_of_the_report(built_site):
     assert re.search(r'收到申请</span><span class="goi-card-value">6<', html)
     assert "40.0%" in html
     assert "河南省" in html and "郑州市" in html
-    # the original line of a value is kept beside it
-    assert 'title="原文第 43 行"' in html
+    # where the values stand in the original text
+    assert "（原文第 43–67 行）" in html
+    assert "goi-part" not in html  # every block kept out of Markdown was put back
 
 
 def test_findings_shown_on_agency_page_and_quality_page(built_site):

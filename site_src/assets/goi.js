@@ -38,6 +38,15 @@
     return specsPromise;
   }
 
+  // Rows come packed as indexes into lists of years, groups and offsets (see views.py).
+  function unpack(packed) {
+    return packed.r.map(function (r) {
+      var row = { year: packed.y[r[0]], group: packed.g[r[1]], value: r[2], order: r[1] };
+      if (packed.o) { row.offset = packed.o[r[3]]; row.offset_order = r[3]; }
+      return row;
+    });
+  }
+
   function scheme() {
     return document.body.getAttribute("data-md-color-scheme") || "default";
   }
@@ -89,7 +98,7 @@
         var target = figure.querySelector(".goi-chart-view");
         if (!specs[kind] || !data || !target) return null;
         var spec = JSON.parse(JSON.stringify(specs[kind]));
-        spec.data = { values: JSON.parse(data.textContent) };
+        spec.data = { values: unpack(JSON.parse(data.textContent)) };
         spec.config = merge(spec.config || {}, themeConfig());
         figure.setAttribute("data-rendered", current);
         views = views.filter(function (entry) {
@@ -101,7 +110,10 @@
         return window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function (result) {
           views.push({ node: figure, view: result.view });
           var svg = target.querySelector("svg");
-          if (svg) svg.setAttribute("aria-label", figure.getAttribute("aria-label") || "");
+          if (svg) {
+            var caption = figure.querySelector("figcaption");
+            svg.setAttribute("aria-label", (figure.getAttribute("aria-label") || "") + (caption ? "：" + caption.textContent : ""));
+          }
         });
       }));
     }).catch(function (error) {
