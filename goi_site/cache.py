@@ -64,6 +64,14 @@ class ParseCache:
         self.misses += len(set(keys)) - len(found)
         return found
 
+    def get_blob(self, key: str) -> bytes | None:
+        row = self.db.execute("SELECT value FROM parsed WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def put_blobs(self, items: dict[str, bytes]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO parsed (key, value) VALUES (?, ?)", items.items())
+
     def put_many(self, items: dict[str, object]) -> None:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO parsed (key, value) VALUES (?, ?)",

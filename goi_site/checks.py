@@ -53,10 +53,10 @@ def _plans(edition_id: str) -> tuple[_Plan, ...]:
 def check_report(report: Report) -> list[Finding]:
     """Findings of every single-report rule, in the form's order."""
     findings = []
-    cells = report.cells
+    value = report.cells.value_at if hasattr(report.cells, "value_at") else (lambda r: report.cells[r].value)
     for plan in _plans(report.edition):
-        left_values = [cells[r].value for r in plan.left]
-        right_values = [cells[r].value for r in plan.right]
+        left_values = [value(r) for r in plan.left]
+        right_values = [value(r) for r in plan.right]
         if None in left_values or None in right_values:
             continue  # a missing cell is already a finding; no sum is made up around it
         left, right = sum(left_values), sum(right_values)
@@ -112,10 +112,13 @@ def check_carry_chain(reports: list[Report]) -> list[Finding]:
     return findings
 
 
-def check_all(reports: list[Report]) -> None:
-    """Add every rule finding to its report (the carry chain to the later year's report)."""
-    for report in reports:
-        report.findings.extend(check_report(report))
+def check_all(reports: list[Report], single: bool = True) -> None:
+    """Add every rule finding to its report (the carry chain to the later year's report).
+    `single=False` skips the one-report rules, for reports read by `read_report`, which
+    ran them already (in the worker that read the file, so they are cached too)."""
+    if single:
+        for report in reports:
+            report.findings.extend(check_report(report))
     by_source = {r.source: r for r in reports}
     for finding in check_carry_chain(reports):
         by_source[finding.file].findings.append(finding)

@@ -227,7 +227,7 @@ def zip_files(out: Path, names: list[str]) -> None:
         info = zipfile.ZipInfo(Path(name).name, date_time=(2019, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
         with zipfile.ZipFile(out / (name + ".zip"), "w") as archive:
-            with source.open("rb") as handle, archive.open(info, "w") as member:
+            with source.open("rb") as handle, archive.open(info, "w", force_zip64=True) as member:
                 while chunk := handle.read(1 << 22):
                     member.write(chunk)
         source.unlink()

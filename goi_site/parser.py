@@ -15,7 +15,7 @@ from .form import CellRef, Edition, load_form
 from .identity import agency_slug, find_title, full_name, region_of
 from .metadata import Metadata
 from .normalize import normalize_lines
-from .record import Cell, Region, Report
+from .record import Cell, CellMap, Region, Report
 from .rowfill import read_line
 from .tables import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
 
@@ -33,6 +33,7 @@ def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None) 
         )
     report = Report(source=source, edition=edition.id, cells={}, findings=[])
     _fill_cells(report, edition, chosen)
+    report.cells = CellMap(edition.id, report.cells)
     _identify(report, lines, meta)
     if guessed:
         report.add("edition_guessed", edition=edition.id)

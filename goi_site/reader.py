@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks import check_report
 from .decode import decode
 from .errors import GoiError, InputError, MetadataError
 from .extract import source_text
@@ -40,7 +42,8 @@ def display_path(path: Path) -> str:
 
 
 def read_report(path: Path) -> Report:
-    """Parse one file; raises GoiError (InputError, MetadataError, ReportError) with the reason."""
+    """Parse one file and check it (one-report rules; the carry chain needs the corpus).
+    Raises GoiError (InputError, MetadataError, ReportError) with the reason."""
     source = display_path(path)
     if path.is_dir():
         raise InputError("is a directory (give files, or use `goi validate DIR`)")
@@ -56,6 +59,7 @@ def read_report(path: Path) -> Report:
                 f"{display_path(meta_path)}: sha256 does not match the text file: the report text must be kept as received"
             )
     report = parse_text(text, source=source, meta=meta)
+    report.findings.extend(check_report(report))  # the rules of one report: run (and cached) with its reading
     report.sha256 = hashlib.sha256(data).hexdigest()
     report.encoding = encoding
     return report
@@ -69,21 +73,40 @@ def _read_one(path: Path) -> Report | Failure:
 
 
 PARALLEL_FROM = 200  # below this many reports a second process costs more than it saves
+_WORKER_CACHE: dict = {}
+
+
+def _read_cached(job: tuple[Path, str | None]) -> tuple[str | None, bytes, bool]:
+    """In a worker: (key, pickled result, freshly parsed?). Hashing, the cache lookup
+    and the parse all happen here, on every core; the parent only unpickles."""
+    path, cache_file = job
+    key = None
+    if cache_file:
+        from .cache import ParseCache, report_key
+
+        key = report_key(display_path(path), path, sidecar(path))
+        cache = _WORKER_CACHE.get(cache_file)
+        if cache is None:
+            cache = _WORKER_CACHE[cache_file] = ParseCache(Path(cache_file))
+        blob = cache.get_blob(key) if key else None
+        if blob is not None:
+            return key, blob, False
+    return key, pickle.dumps(_read_one(path), protocol=pickle.HIGHEST_PROTOCOL), True
 
 
 def read_many(paths: list[Path], cache: "ParseCache | None" = None) -> tuple[list[Report], list[Failure]]:
     """Read every file: from the cache when its content was read before, the rest on every core."""
-    from .cache import report_key
-
-    keys = {path: report_key(display_path(path), path, sidecar(path)) for path in paths} if cache else {}
-    known = cache.get_many([k for k in keys.values() if k]) if cache else {}
-    todo = [p for p in paths if keys.get(p) not in known]
-    fresh = dict(zip(todo, _map(_read_one, todo)))
+    cache_file = str(cache.path) if cache else None
+    results = _map(_read_cached, [(p, cache_file) for p in paths])
+    _WORKER_CACHE.clear()
     if cache:
-        cache.put_many({keys[p]: result for p, result in fresh.items() if keys.get(p)})
-    results = [known[keys[p]] if keys.get(p) in known else fresh[p] for p in paths]
-    reports = [r for r in results if isinstance(r, Report)]
-    failures = [r for r in results if isinstance(r, Failure)]
+        fresh = {key: blob for key, blob, new in results if new and key}
+        cache.put_blobs(fresh)
+        cache.misses += sum(1 for _, _, new in results if new)
+        cache.hits += sum(1 for _, _, new in results if not new)
+    loaded = [pickle.loads(blob) for _, blob, _ in results]
+    reports = [r for r in loaded if isinstance(r, Report)]
+    failures = [r for r in loaded if isinstance(r, Failure)]
     return reports, failures
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from decimal import Decimal
+
 from .form import Column, Line
 from .record import Cell
 from .tables import Piece
@@ -37,14 +39,16 @@ def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> L
 
 
 def _cell(piece: Piece, column: Column) -> Cell:
-    if piece.value is None:
-        return Cell(None, piece.line, "placeholder", piece.text)
     value = piece.value
+    if type(value) is int:  # a plain count (parse_number gives int only for digits)
+        return Cell(value, piece.line, "read") if column.type == "int" else Cell(Decimal(value), piece.line, "read")
+    if value is None:
+        return Cell(None, piece.line, "placeholder", piece.text)
     if column.type == "int":
         if value != value.to_integral_value() or (value < 0 and not column.signed):
             return Cell(None, piece.line, "invalid", piece.text)
-        return Cell(int(value), piece.line, "read", piece.text)
-    return Cell(value, piece.line, "read", piece.text)
+        return Cell(int(value), piece.line, "read")  # a value as read needs no copy of its text
+    return Cell(value, piece.line, "read")
 
 
 def _fill_one(line: Line, numbers: list[Piece], kinds: list[Column], published: list[str]) -> LineRead:

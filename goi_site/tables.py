@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from .form import Edition, Line
-from .text import match_key, parse_number
+from .text import NUMBER_START, match_key, parse_number
 
 _SPLIT = re.compile(r"[\s|¦]+")
 MAX_LABEL_PIECES = 8  # a label broken over more pieces than this is not recognised
@@ -29,7 +29,7 @@ MAX_LABEL_PIECES = 8  # a label broken over more pieces than this is not recogni
 class Piece(NamedTuple):  # a NamedTuple: millions are made, and they are cheap
     text: str
     line: int
-    value: Decimal | None = None
+    value: int | Decimal | None = None
     number: bool = False
 
 
@@ -51,6 +51,9 @@ def pieces(lines: list[str]) -> list[Piece]:
             continue
         for text in _SPLIT.split(line):
             if not text:
+                continue
+            if text[0] not in NUMBER_START or len(text) > 24:  # prose: no number lookup
+                append(Piece(text, number))
                 continue
             cell = parse_number(text)
             if cell is None:

@@ -69,7 +69,7 @@ PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "
 class NumberCell:
     """A cell that stands where a number should: its value, or None for a placeholder."""
 
-    value: Decimal | None
+    value: int | Decimal | None  # int for a plain count, Decimal otherwise
     raw: str
 
 
@@ -77,6 +77,8 @@ class NumberCell:
 def parse_number(piece: str) -> NumberCell | None:
     """Read one whitespace-free piece as a number cell, or None if it is text."""
     folded = fold_width(piece)
+    if folded.isdigit():  # most cells: a plain count
+        return NumberCell(int(folded), piece)
     if _PLAIN.match(folded):
         return NumberCell(_decimal(folded), piece)
     if _GROUPED.match(folded):
@@ -88,6 +90,10 @@ def parse_number(piece: str) -> NumberCell | None:
     if folded in PLACEHOLDERS:
         return NumberCell(None, piece)
     return None
+
+
+# First characters a number cell can start with; anything else is text, no lookup needed.
+NUMBER_START = frozenset("0123456789+-增减０１２３４５６７８９＋－") | frozenset(p[0] for p in PLACEHOLDERS)
 
 
 def _decimal(text: str) -> Decimal:
