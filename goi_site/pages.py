@@ -147,7 +147,7 @@ def write_pages(corpus: Corpus, out: Path, root: Path, repo_url: str | None, dow
         _write(out / "methodology.md", env.get_template("methodology.md.j2").render(
             rules=form.rules, editions=form.editions, base="", up=_up("methodology.md"), **common))
         home = _home(views, reports, years)
-        _write(out / "index.md", env.get_template("home.md.j2").render(h=home, values_path=paths_by_name["values"], base="", up=_up("index.md"), **common))
+        _write(out / "index.md", env.get_template("home.md.j2").render(h=home, values_path=paths_by_name.get("values", paths_by_name["reports-wide"]), base="", up=_up("index.md"), **common))
         count += 7
 
     with stage(result, "charts"):

@@ -49,9 +49,9 @@ def pieces(lines: list[str]) -> list[Piece]:
     for number, line in enumerate(lines, start=1):
         if not line:
             continue
-        for text in _SPLIT.split(line):
-            if not text:
-                continue
+        if "|" in line or "¦" in line:
+            line = line.replace("|", " ").replace("¦", " ")
+        for text in line.split():  # str.split: whitespace of every kind, and fast
             if text[0] not in NUMBER_START or len(text) > 24:  # prose: no number lookup
                 append(Piece(text, number))
                 continue
