@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .form import CellRef, Rule, load_form
-from .record import Finding, Report
+from .record import Finding, Report, _positions
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,15 @@ def _plans(edition_id: str) -> tuple[_Plan, ...]:
 def check_report(report: Report) -> list[Finding]:
     """Findings of every single-report rule, in the form's order."""
     findings = []
-    value = report.cells.value_at if hasattr(report.cells, "value_at") else (lambda r: report.cells[r].value)
+    values = getattr(report.cells, "_values", None)
+    if values is None:  # a plain dict of cells
+        values = {ref: cell.value for ref, cell in report.cells.items()}
+        positions = {ref: ref for ref in values}
+    else:
+        positions = _positions(report.edition)
     for plan in _plans(report.edition):
-        left_values = [value(r) for r in plan.left]
-        right_values = [value(r) for r in plan.right]
+        left_values = [values[positions[r]] for r in plan.left]
+        right_values = [values[positions[r]] for r in plan.right]
         if None in left_values or None in right_values:
             continue  # a missing cell is already a finding; no sum is made up around it
         left, right = sum(left_values), sum(right_values)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -70,9 +71,13 @@ def agency_slug(agency: str, division: Division | None) -> str | None:
     if division is None:
         return None
     own = agency[sum(len(n) for n in table.prefixes(agency)) :] or agency
-    words = "".join(lazy_pinyin(own, errors="ignore"))
-    words = re.sub(r"[^a-z0-9]+", "", words.lower()) or "agency"
-    return f"{division.code}-{words}"
+    return f"{division.code}-{_pinyin_slug(own)}"
+
+
+@lru_cache(maxsize=4096)  # a few hundred department names recur across every county
+def _pinyin_slug(name: str) -> str:
+    words = "".join(lazy_pinyin(name, errors="ignore"))
+    return re.sub(r"[^a-z0-9]+", "", words.lower()) or "agency"
 
 
 def region_of(division: Division | None) -> Region:
