@@ -80,12 +80,12 @@ def measure(n: int) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| agencies × years | reports | parse (cold) | build wall | parse · csv · pages · charts · mkdocs (s) "
+    head = ("| agencies × years | reports | parse (cold) | build wall | parse · checks · csv · pages · charts · mkdocs (s) "
             "| peak memory | site | agency page avg / max | search index | rebuild +1 report |")
     lines = [head, "|" + "---|" * 10]
     for r in rows:
         s = r["stages"]
-        split = " · ".join(f"{s.get(k, 0):.0f}" for k in ("parse", "csv", "pages", "charts", "mkdocs"))
+        split = " · ".join(f"{s.get(k, 0):.0f}" for k in ("parse", "checks", "csv", "pages", "charts", "mkdocs"))
         lines.append(
             f"| {r['agencies']:,} × {YEARS} | {r['reports']:,} | {r['parse_rate']:,.0f} reports/s | {r['wall']:.0f} s "
             f"({r['wall'] / r['agencies'] * 1000:.1f} ms/agency) | {split} | {r['peak_mb']:,.0f} MB | "

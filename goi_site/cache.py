@@ -28,12 +28,13 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def report_key(source: str, text_path: Path, meta_path: Path | None) -> str | None:
-    """The cache key of a report file, or None if it cannot be read (then it is not cached)."""
+def report_key(source: str, text_path: Path, meta_path: Path | None, data: bytes | None = None) -> str | None:
+    """The cache key of a report file (`data`: its bytes if already read), or None if it
+    cannot be read (then it is not cached)."""
     digest = hashlib.sha256(code_version().encode())
     digest.update(source.encode())
     try:
-        digest.update(text_path.read_bytes())
+        digest.update(text_path.read_bytes() if data is None else data)
         if meta_path is not None and meta_path.exists():
             digest.update(b"\0meta\0" + meta_path.read_bytes())
     except OSError:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import check_report
-from .decode import decode
+from .decode import MAX_BYTES, decode
 from .errors import GoiError, InputError, MetadataError
 from .extract import source_text
 from .metadata import read_metadata, sidecar
@@ -41,13 +41,15 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def read_report(path: Path) -> Report:
+def read_report(path: Path, data: bytes | None = None) -> Report:
     """Parse one file and check it (one-report rules; the carry chain needs the corpus).
-    Raises GoiError (InputError, MetadataError, ReportError) with the reason."""
+    `data`: the file's bytes if already read. Raises GoiError (InputError, MetadataError,
+    ReportError) with the reason."""
     source = display_path(path)
     if path.is_dir():
         raise InputError("is a directory (give files, or use `goi validate DIR`)")
-    data, _ = source_text(path)  # .txt as received; .html, .pdf, .docx extracted
+    if data is None or path.suffix.lower() != ".txt" or len(data) > MAX_BYTES:
+        data, _ = source_text(path)  # .txt as received; .html, .pdf, .docx extracted
     text, encoding = decode(data)
     meta = None
     meta_path = sidecar(path)
@@ -65,9 +67,9 @@ def read_report(path: Path) -> Report:
     return report
 
 
-def _read_one(path: Path) -> Report | Failure:
+def _read_one(path: Path, data: bytes | None = None) -> Report | Failure:
     try:
-        return read_report(path)
+        return read_report(path, data)
     except GoiError as exc:
         return Failure(display_path(path), str(exc))
 
@@ -80,18 +82,22 @@ def _read_cached(job: tuple[Path, str | None]) -> tuple[str | None, bytes, bool]
     """In a worker: (key, pickled result, freshly parsed?). Hashing, the cache lookup
     and the parse all happen here, on every core; the parent only unpickles."""
     path, cache_file = job
-    key = None
+    key = data = None
     if cache_file:
         from .cache import ParseCache, report_key
 
-        key = report_key(display_path(path), path, sidecar(path))
+        try:
+            data = path.read_bytes() if path.is_file() else None
+        except OSError:
+            data = None
+        key = report_key(display_path(path), path, sidecar(path), data)
         cache = _WORKER_CACHE.get(cache_file)
         if cache is None:
             cache = _WORKER_CACHE[cache_file] = ParseCache(Path(cache_file))
         blob = cache.get_blob(key) if key else None
         if blob is not None:
             return key, blob, False
-    return key, pickle.dumps(_read_one(path), protocol=pickle.HIGHEST_PROTOCOL), True
+    return key, pickle.dumps(_read_one(path, data), protocol=pickle.HIGHEST_PROTOCOL), True
 
 
 def read_many(paths: list[Path], cache: "ParseCache | None" = None) -> tuple[list[Report], list[Failure]]:

@@ -72,11 +72,10 @@ def build_site(data: Path, out: Path, repo_url: str | None = None, run_mkdocs: b
     from .pages import write_pages
 
     result = BuildResult(corpus=None, out=out, generated=generated_dir_for(data, out))  # type: ignore[arg-type]
-    with _stage(result, "parse"):
-        cache = ParseCache()
-        corpus = load_corpus([data], cache)
-        cache.close()
-        result.cache_hits, result.cache_misses = cache.hits, cache.misses
+    cache = ParseCache()
+    corpus = load_corpus([data], cache, result.stages)  # records the "parse" and "checks" stages
+    cache.close()
+    result.cache_hits, result.cache_misses = cache.hits, cache.misses
     result.corpus = corpus
     if corpus.failures:
         raise GoiError(f"{len(corpus.failures)} report(s) could not be read; run `goi validate` for the reasons")
