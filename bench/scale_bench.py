@@ -114,15 +114,15 @@ def projection(rows: list[dict]) -> str:
     )
 
 
-def write_page(rows: list[dict]) -> None:
-    page = ROOT / "site_src" / "performance.md"
-    text = page.read_text(encoding="utf-8")
-    for name, body in (("table", table(rows)), ("projection", projection(rows))):
+def write_pages(rows: list[dict]) -> None:
+    """The table into the performance page, the projection into the design note."""
+    for page, name, body in (("performance.md", "table", table(rows)), ("scale.md", "projection", projection(rows))):
+        path = ROOT / "site_src" / page
+        text = path.read_text(encoding="utf-8")
         start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
         head, _, rest = text.partition(start)
         _, _, tail = rest.partition(end)
-        text = f"{head}{start}\n{body}\n{end}{tail}"
-    page.write_text(text, encoding="utf-8")
+        path.write_text(f"{head}{start}\n{body}\n{end}{tail}", encoding="utf-8")
 
 
 def main() -> None:
@@ -135,7 +135,7 @@ def main() -> None:
         small, big = rows[-2], rows[-1]
         growth = (big["wall"] / big["agencies"]) / (small["wall"] / small["agencies"])
         print(f"\ntime per agency at {big['agencies']:,} vs {small['agencies']:,}: {growth:.2f}× (target ≤ 1.3×)")
-    write_page(rows)
+    write_pages(rows)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,7 @@ as numbers, a missing value as an empty cell (never 0)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
-from pathlib import Path
 
 # OWASP CSV injection: a text cell starting with one of these is run as a formula.
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,23 +25,6 @@ def safe_cell(value) -> str:
     if text.startswith(_DANGEROUS):
         return "'" + text
     return text
-
-
-def csv_text(header: list[str], rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue()
-
-
-def write_csv(path: Path, header: list[str], rows) -> int:
-    """Write with a BOM; return the number of data rows."""
-    rows = list(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\xef\xbb\xbf" + csv_text(header, rows).encode("utf-8"))
-    return len(rows)
 
 
 BOM = b"\xef\xbb\xbf"

@@ -14,7 +14,6 @@ in the form's order, each used once, maximising the cells read.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -22,7 +21,6 @@ from typing import NamedTuple
 from .form import Edition, Line
 from .text import NUMBER_START, match_key, parse_number
 
-_SPLIT = re.compile(r"[\s|¦]+")
 MAX_LABEL_PIECES = 8  # a label broken over more pieces than this is not recognised
 
 

@@ -96,19 +96,6 @@ def tidy_suffixes(edition: str) -> list[tuple[CellRef, str]]:
     return out
 
 
-def tidy_rows(report: Report, root: Path):
-    form = load_form()
-    ident = identity(report)
-    source = source_path(report, root)
-    for ref in form.editions[report.edition].cells():
-        cell = report.cells[ref]
-        row = form.row(ref.table, ref.row)
-        yield ident + [
-            form.tables[ref.table].section, ref.table, ref.row, row.label, ref.column,
-            form.columns[ref.column].label, cell.value, cell.status, source, cell.line,
-        ]
-
-
 # ---- wide: one row per report ------------------------------------------------------------
 
 def cell_id(ref: CellRef) -> str:
