@@ -125,7 +125,8 @@ def test_nothing_is_loaded_from_other_hosts(built_site):
                 offenders.append((path.name, tag, url))
     assert offenders == []
     css = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in built_site.rglob("*.css"))
-    assert "fonts.googleapis" not in css and "fonts.gstatic" not in css
+    # no web font or stylesheet pulled from another host (theme.font: false)
+    assert re.findall(r"url\(\s*[\"']?(?:https?:)?//", css) == [] and "@import" not in css
     assert (built_site / "assets" / "vendor" / "vega-bundle.js").stat().st_size > 100_000
 
 
