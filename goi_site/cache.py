@@ -9,7 +9,6 @@ entry cannot be served. Entries live in one SQLite file (.goi-cache/parse.sqlite
 from __future__ import annotations
 
 import hashlib
-import pickle
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
@@ -51,20 +50,6 @@ class ParseCache:
         self.hits = 0
         self.misses = 0
 
-    def get_many(self, keys: list[str]) -> dict[str, object]:
-        found: dict[str, object] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, blob in self.db.execute(f"SELECT key, value FROM parsed WHERE key IN ({marks})", chunk):
-                try:
-                    found[key] = pickle.loads(blob)
-                except Exception:  # an entry from an incompatible pickle: treat as absent
-                    continue
-        self.hits += len(found)
-        self.misses += len(set(keys)) - len(found)
-        return found
-
     def get_blob(self, key: str) -> bytes | None:
         row = self.db.execute("SELECT value FROM parsed WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
@@ -72,11 +57,6 @@ class ParseCache:
     def put_blobs(self, items: dict[str, bytes]) -> None:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO parsed (key, value) VALUES (?, ?)", items.items())
-
-    def put_many(self, items: dict[str, object]) -> None:
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO parsed (key, value) VALUES (?, ?)",
-                                ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()))
 
     def close(self) -> None:
         self.db.close()

@@ -53,12 +53,8 @@ def _plans(edition_id: str) -> tuple[_Plan, ...]:
 def check_report(report: Report) -> list[Finding]:
     """Findings of every single-report rule, in the form's order."""
     findings = []
-    values = getattr(report.cells, "_values", None)
-    if values is None:  # a plain dict of cells
-        values = {ref: cell.value for ref, cell in report.cells.items()}
-        positions = {ref: ref for ref in values}
-    else:
-        positions = _positions(report.edition)
+    values = report.cells._values  # a CellMap: index its values directly, no Cell made
+    positions = _positions(report.edition)
     for plan in _plans(report.edition):
         left_values = [values[positions[r]] for r in plan.left]
         right_values = [values[positions[r]] for r in plan.right]
@@ -117,13 +113,9 @@ def check_carry_chain(reports: list[Report]) -> list[Finding]:
     return findings
 
 
-def check_all(reports: list[Report], single: bool = True) -> None:
-    """Add every rule finding to its report (the carry chain to the later year's report).
-    `single=False` skips the one-report rules, for reports read by `read_report`, which
-    ran them already (in the worker that read the file, so they are cached too)."""
-    if single:
-        for report in reports:
-            report.findings.extend(check_report(report))
+def check_corpus(reports: list[Report]) -> None:
+    """Add the corpus-wide rule's findings (carry chain) to the later year's report. The
+    one-report rules run in `read_report`, with the reading (and so are cached with it)."""
     by_source = {r.source: r for r in reports}
     for finding in check_carry_chain(reports):
         by_source[finding.file].findings.append(finding)

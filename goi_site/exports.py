@@ -37,8 +37,7 @@ class Download:
     description: str
     rows: int
     bytes: int = 0  # of the CSV or JSON itself (unzipped)
-    schema: str | None = None  # the schema file, for CSVs
-    primary_key: list[str] | None = None
+    schema: str | None = None  # the schema file, for CSVs (its primary key is in SCHEMA_KEYS)
     group: str = "main"  # main | year | agency | meta
 
     @property
@@ -145,7 +144,7 @@ class _Writer:
 
     def add(self, name, path, title, description, rows, schema, group="main") -> None:
         """Record a CSV already written to `path`."""
-        self._record(Download(name, path, title, description, rows, 0, schema, SCHEMA_KEYS[schema], group))
+        self._record(Download(name, path, title, description, rows, 0, schema, group))
 
     def _record(self, download: Download) -> None:
         path = download.path
@@ -157,7 +156,7 @@ class _Writer:
 
     def csv(self, name, path, title, description, header, body: str, rows: int, schema, group="main"):
         data = BOM + (csv_line(header) + "\r\n" + body).encode("utf-8")
-        self.write(path, data, Download(name, path, title, description, rows, 0, schema, SCHEMA_KEYS[schema], group))
+        self.write(path, data, Download(name, path, title, description, rows, 0, schema, group))
 
 
 def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool = True) -> tuple[list[Download], list[str]]:

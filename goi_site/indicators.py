@@ -23,14 +23,15 @@ class Indicator:
     denominator: tuple[CellRef, ...]
 
     def value(self, report: Report) -> float | None:
-        top = _sum(report, self.numerator)
-        bottom = _sum(report, self.denominator)
+        top = sum_cells(report, self.numerator)
+        bottom = sum_cells(report, self.denominator)
         if top is None or bottom is None or bottom == 0:
             return None
         return float(top) / float(bottom)
 
 
-def _sum(report: Report, refs) -> int | None:
+def sum_cells(report: Report, refs) -> int | None:
+    """The sum of some cells, or None if any is missing: no total is made up around a gap."""
     total = 0
     for ref in refs:
         cell = report.cells.get(ref)

@@ -6,7 +6,6 @@ written anew each build; hand-written pages in site_src/ are never touched.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -153,7 +152,3 @@ def site_size(out: Path) -> tuple[int, int]:
     files = [p for p in out.rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_size for p in files)
 
-
-def write_json(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -18,7 +18,7 @@ from . import paths
 from .charts import ChartKind, agency_kinds, chart_rows
 from .divisions import load_divisions
 from .form import CellRef, load_form
-from .indicators import load_indicators
+from .indicators import load_indicators, sum_cells
 from .record import Finding, Report, finding_catalogue
 from .tabular import source_path
 
@@ -136,8 +136,7 @@ def headline_values(report: Report) -> dict[str, float | int | None]:
         if "indicator" in spec:
             out[spec["id"]] = spec["indicator"].value(report)
         else:
-            values = [report.cells[r].value for r in spec["refs"] if r in report.cells]
-            out[spec["id"]] = None if not values or None in values else sum(values)
+            out[spec["id"]] = sum_cells(report, spec["refs"])
     return out
 
 
@@ -221,6 +220,3 @@ def agencies(reports: list[Report]) -> dict[str, list[Report]]:
             grouped[r.agency_id].append(r)
     return dict(sorted(grouped.items()))
 
-
-def rule_title(rule: str) -> str:
-    return finding_catalogue()[rule]["title"]
