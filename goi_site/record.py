@@ -20,11 +20,18 @@ Number = int | Decimal
 class Cell(NamedTuple):  # a NamedTuple: a corpus holds millions of them
     value: Number | None
     line: int | None  # 1-based line of the source file the value was read from
-    status: str = "read"  # read | filled | missing | placeholder | invalid
+    status: str = "read"  # read | filled | recovered | missing | placeholder | invalid
     raw: str | None = None  # the value as printed
+    # Provenance beyond "read from the text as printed" (the defaults cost nothing):
+    source: str = "text"  # text | ocr: where the digits came from
+    confidence: float | None = None  # the OCR engine's confidence (0–1) when source is ocr
+    rule: str | None = None  # the form rule(s) that decided a filled/recovered value, e.g. "row_total"
 
 
-_STATUS = ("read", "filled", "missing", "placeholder", "invalid")
+# "filled": a dropped cell of a short row, decided by the row total; "recovered": a cell
+# split out of run-together digits or a collapsed row, decided by the form's equations.
+_STATUS = ("read", "filled", "missing", "placeholder", "invalid", "recovered")
+_DEFAULT_PROVENANCE = ("text", None, None)
 _CODE = {status: index for index, status in enumerate(_STATUS)}
 
 
@@ -42,7 +49,7 @@ class CellMap(Mapping):
     (a tenth of the memory of a dict of tuples); a Cell is made when one is asked for.
     """
 
-    __slots__ = ("edition", "_values", "_lines", "_status", "_raw")
+    __slots__ = ("edition", "_values", "_lines", "_status", "_raw", "_provenance")
 
     def __init__(self, edition: str, cells: dict):
         positions = _positions(edition)
@@ -51,6 +58,7 @@ class CellMap(Mapping):
         lines = array("i", bytes(4 * size))
         status = bytearray(b"\xff" * size)  # 255: the cell is not in this report
         raw = {}
+        provenance = {}  # sparse: most cells are read from text and carry the default
         for ref, cell in cells.items():
             i = positions[ref]
             values[i] = cell.value
@@ -58,15 +66,20 @@ class CellMap(Mapping):
             status[i] = _CODE[cell.status]
             if cell.raw is not None and cell.status != "read":
                 raw[i] = cell.raw
+            extra = (cell.source, cell.confidence, cell.rule)
+            if extra != _DEFAULT_PROVENANCE:
+                provenance[i] = extra
         self.edition = edition
         self._values, self._lines, self._status, self._raw = tuple(values), lines, bytes(status), raw
+        self._provenance = provenance
 
     def __getitem__(self, ref) -> Cell:
         i = _positions(self.edition)[ref]
         code = self._status[i]
         if code == 255:
             raise KeyError(ref)
-        return Cell(self._values[i], self._lines[i] or None, _STATUS[code], self._raw.get(i))
+        return Cell(self._values[i], self._lines[i] or None, _STATUS[code], self._raw.get(i),
+                    *self._provenance.get(i, _DEFAULT_PROVENANCE))
 
     def value_at(self, ref):
         """Just the value (None if missing or absent): cheaper than making a Cell."""
@@ -80,10 +93,10 @@ class CellMap(Mapping):
         return len(self._status) - self._status.count(255)
 
     def __getstate__(self):
-        return (self.edition, self._values, self._lines, self._status, self._raw)
+        return (self.edition, self._values, self._lines, self._status, self._raw, self._provenance)
 
     def __setstate__(self, state) -> None:
-        self.edition, self._values, self._lines, self._status, self._raw = state
+        self.edition, self._values, self._lines, self._status, self._raw, self._provenance = state
 
 
 @dataclass
