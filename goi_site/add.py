@@ -24,9 +24,10 @@ from .decode import decode
 from .divisions import load_divisions
 from .errors import GoiError, InputError
 from .extract import source_text
-from .metadata import Metadata, read_metadata, sidecar
+from .metadata import Metadata, read_metadata, sidecar, year_problem
 from .parser import parse_text
 from .reader import display_path
+from .textsafe import one_line
 from .record import Report
 
 
@@ -67,12 +68,14 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
         extracted_from=None if how == "text" else f"{source.name} ({how})",
     )
     if not meta.agency:
-        raise AddError("could not find the agency's name in the title; give it with --agency 平顶山市湛河区商务局")
+        raise AddError("could not find the agency's name in the title; give it with --agency, the full name with its city and county as the report prints them")
     if not meta.year:
-        raise AddError("could not find the report year in the title; give it with --year 2024")
+        raise AddError("could not find the report year in the title; give it with --year YYYY")
+    if year_problem(meta.year):  # before anything is written: validate would refuse it
+        raise AddError(f"the report year {year_problem(meta.year)}; give the right one with --year")
     report = parse_text(text, source=display_path(source), meta=meta)
     if report.region.code is None:
-        raise AddError(f"could not place {meta.agency} in a region; give it with --region 河南省/平顶山市/湛河区")
+        raise AddError(f"could not place {meta.agency} in a region; give it with --region 省/市/县, named as in the report")
     if not report.agency_id:
         raise AddError(f"could not make an id for {meta.agency}")
     meta.division_code = report.region.code
@@ -88,8 +91,7 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     report.findings.extend(_carry_chain(report, folder))
     report.sha256 = hashlib.sha256(data).hexdigest()
     if not dry_run:
-        _write_atomically(text_path, data)
-        _write_atomically(meta_path, _metadata_yaml(meta, report.sha256).encode("utf-8"))
+        _write_pair({text_path: data, meta_path: _metadata_yaml(meta, report.sha256).encode("utf-8")})
         for old in existing:
             if old != text_path:  # --replace of a copy filed elsewhere: keep one
                 old.unlink()
@@ -116,7 +118,7 @@ def _metadata_yaml(meta: Metadata, sha256: str) -> str:
     def value(v) -> str:
         return yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10_000).strip().removesuffix("\n...").strip()
 
-    lines = [f"# {meta.title or meta.agency}" if (meta.title or meta.agency) else "#",
+    lines = [f"# {one_line(meta.title or meta.agency)}" if (meta.title or meta.agency) else "#",
              f"agency: {value(meta.agency)}",
              f"region: {value(' / '.join(meta.region))}",
              f'division_code: "{meta.division_code}"',
@@ -131,16 +133,44 @@ def _metadata_yaml(meta: Metadata, sha256: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".goi-add-")
+def _write_pair(files: dict[Path, bytes]) -> None:
+    """Write both files or neither: each goes to a temporary name in its own folder
+    (fsynced), and only when both are complete are they renamed into place, metadata
+    first. A failure removes what was written and puts back what was replaced, so a
+    report .txt never stands without its .yml."""
+    temps: dict[Path, Path] = {}
+    backups: dict[Path, Path] = {}
+    moved: list[Path] = []
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".goi-add-")
+            temps[path] = Path(temp)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        for path in files:
+            if path.exists():  # --replace: keep the old file under a second name until both are in
+                backups[path] = path.with_name(f".goi-add-backup-{path.name}")
+                backups[path].unlink(missing_ok=True)
+                os.link(path, backups[path])
+        for path in sorted(files, key=lambda p: p.suffix != ".yml"):
+            os.replace(temps[path], path)
+            del temps[path]
+            moved.append(path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)
+        for path in moved:
+            if path in backups:
+                os.replace(backups.pop(path), path)
+            else:
+                path.unlink(missing_ok=True)
         raise
+    finally:
+        for backup in backups.values():
+            backup.unlink(missing_ok=True)
 
 
 __all__ = ["add_report", "Added", "AddError", "InputError"]

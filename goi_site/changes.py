@@ -16,7 +16,8 @@ from .views import headline_specs, headline_values
 def changed_reports(base: str, data_dir: Path) -> list[Path]:
     """Report files under data_dir that differ from git revision `base` (added or modified)."""
     try:
-        run = subprocess.run(["git", "diff", "--name-only", "--diff-filter=AMR", f"{base}...HEAD", "--", str(data_dir)],
+        run = subprocess.run(["git", "diff", "--name-only", "--diff-filter=AMR", "--end-of-options",
+                              f"{base}...HEAD", "--", str(data_dir)],
                              capture_output=True, text=True, check=True, cwd=paths.repo_root())
     except (OSError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)

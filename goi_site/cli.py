@@ -1,7 +1,8 @@
 """The `goi` command. Thin: parse options, call the library once, map errors to exit codes.
 
 Exit codes: 0 success; 1 a file could not be read as a report (or, with --strict, a
-check failed); 2 wrong usage.
+check failed), or the environment stopped the command (disk full, a file that cannot be
+written, another build running); 2 wrong usage; 3 a bug in goi (and where to report it).
 """
 
 from __future__ import annotations
@@ -35,6 +36,21 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _run(call):
+    """Call the library; a domain error becomes its one line and exit code."""
+    try:
+        return call()
+    except GoiError as exc:
+        _fail(str(exc), exc.exit_code)
+
+
+def _corpus_dir(data: Path | None) -> Path:
+    folder = data or paths.default_data_dir()
+    if not folder.is_dir():
+        _fail(f"--data {folder}: {'not a folder' if folder.exists() else 'no such folder'}", 2)
+    return folder
+
+
 @app.command()
 def parse(
     files: list[Path] = typer.Argument(..., help="Report text files (or directories of them)."),
@@ -44,7 +60,7 @@ def parse(
     try:
         corpus = load_corpus(files)
     except GoiError as exc:
-        _fail(str(exc))
+        _fail(str(exc), exc.exit_code)
     for report in corpus.reports:
         if as_json:
             typer.echo(json.dumps(report_to_json(report), ensure_ascii=False, sort_keys=False))
@@ -77,10 +93,10 @@ def validate(
     output: Format = typer.Option(Format.text, "--format", help="text, or github (workflow annotations)."),
 ) -> None:
     """Parse and check reports; print a summary table and every finding."""
-    try:
-        corpus = load_corpus(targets or [data or paths.default_data_dir()])
-    except GoiError as exc:
-        _fail(str(exc))
+    root = _corpus_dir(data)
+    corpus = _run(lambda: load_corpus(targets or [root], corpus_root=root))
+    for failure in corpus.failures:
+        typer.echo(f"goi: {failure.located()}", err=True)
     if output is Format.github:
         for line in github_annotations(corpus):
             typer.echo(line)
@@ -99,7 +115,7 @@ def add(
     source: Path = typer.Argument(..., help="The report: a .txt, .html, .pdf or .docx file."),
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     agency: str = typer.Option(None, "--agency", help="The agency's full name, if the title does not give it."),
-    region: str = typer.Option(None, "--region", help="Province / city / county, e.g. 河南省/平顶山市/湛河区."),
+    region: str = typer.Option(None, "--region", help="Province / city / county, e.g. 某某省/某某市/某某区."),
     year: int = typer.Option(None, "--year", help="The report year, if the title does not give it."),
     source_url: str = typer.Option(None, "--source-url", help="Where the report was published."),
     retrieved: str = typer.Option(None, "--retrieved", help="Date retrieved, YYYY-MM-DD (default: today)."),
@@ -110,18 +126,30 @@ def add(
     import datetime as dt
 
     from .add import add_report
+    from .metadata import region_parts, retrieved_problem, unknown_region, year_problem
+    from .textsafe import one_line
 
     try:
         when = dt.date.fromisoformat(retrieved) if retrieved else None
     except ValueError:
         _fail(f"--retrieved must be a date like 2026-11-20, not {retrieved!r}", 2)
+    if when and retrieved_problem(when):
+        _fail(f"--retrieved {retrieved_problem(when)}", 2)
+    if year is not None and year_problem(year):
+        _fail(f"--year {year_problem(year)}", 2)
+    if agency is not None:
+        agency = one_line(agency).strip()  # a name is one line
+        if not agency:
+            _fail("--agency is empty", 2)
+    if region is not None and (not region_parts(region) or unknown_region(region_parts(region))):
+        _fail(f"--region {unknown_region(region_parts(region)) or 'is empty'}", 2)
     if source_url and not source_url.startswith(("http://", "https://")):
         _fail(f"--source-url must be an http(s) address, not {source_url!r}", 2)
     try:
         added = add_report(source, data or paths.default_data_dir(), agency=agency, region=region, year=year,
                            source_url=source_url, retrieved=when, replace=replace, dry_run=dry_run)
     except GoiError as exc:
-        _fail(f"{source}: {exc}")
+        _fail(f"{source}: {exc}", exc.exit_code)
     typer.echo(render_reports([added.report]))
     verb = ("would replace" if added.replaced else "would write") if dry_run else ("replaced" if added.replaced else "wrote")
     typer.echo(f"\n{verb} {added.text_path} and {added.meta_path.name}")
@@ -135,12 +163,16 @@ def summary(
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
 ) -> None:
     """Markdown summary of the reports added or changed since a git revision (for a job summary)."""
+    import re
+
     from .changes import summarise_changes
 
+    if changed_since.startswith("-") or not re.fullmatch(r"[\w./@^~{}:+-]+", changed_since):
+        _fail(f"--changed-since {changed_since!r} is not a git revision (a branch, tag or commit, e.g. origin/main)", 2)
     try:
         typer.echo(summarise_changes(changed_since, data or paths.default_data_dir()))
     except GoiError as exc:
-        _fail(str(exc))
+        _fail(str(exc), exc.exit_code)
 
 
 @app.command()
@@ -155,10 +187,9 @@ def build(
     from .sitebuild import build_site, site_size
 
     out = out or paths.default_out_dir()
-    try:
-        result = build_site(data or paths.default_data_dir(), out, repo_url)
-    except GoiError as exc:
-        _fail(str(exc))
+    result = _run(lambda: build_site(_corpus_dir(data), out, repo_url))
+    for note in result.notes:
+        typer.echo(f"goi: note: {note}", err=True)
     files, size = site_size(out)
     corpus = result.corpus
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.stages.items())
@@ -182,13 +213,12 @@ def export(
 ) -> None:
     """Write the open-data downloads (CSV, JSON, codebook, datapackage.json) without building pages."""
     from .exports import write_downloads
+    from .outdir import check_out
 
     out = out or paths.default_out_dir()
-    data = data or paths.default_data_dir()
-    try:
-        corpus = load_corpus([data])
-    except GoiError as exc:
-        _fail(str(exc))
+    data = _corpus_dir(data)
+    _run(lambda: check_out(out, data))
+    corpus = _run(lambda: load_corpus([data], corpus_root=data))
     if corpus.failures:
         _fail(f"{len(corpus.failures)} report(s) could not be read; run `goi validate` for the reasons")
     written, _ = write_downloads(corpus.reports, out / "downloads", data.resolve().parent)
@@ -207,10 +237,7 @@ def serve(
     from .serve import serve_directory
 
     out = out or paths.default_out_dir()
-    try:
-        build_site(data or paths.default_data_dir(), out)
-    except GoiError as exc:
-        _fail(str(exc))
+    _run(lambda: build_site(_corpus_dir(data), out))
     typer.echo(f"serving {out} on http://127.0.0.1:{port}/  (Ctrl-C stops)")
     serve_directory(out, port)
 
@@ -220,9 +247,18 @@ def main() -> None:  # pragma: no cover - the console script
         app()
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # a bug, not bad input: one line, and the way to see more
+    except OSError as exc:  # the environment (disk full, permissions, a file in the way), not a bug
         if os.environ.get("GOI_DEBUG"):
             raise
-        typer.echo(f"goi: internal error: {type(exc).__name__}: {exc} (run with GOI_DEBUG=1 for the traceback, "
-                   "and please report it)", err=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"goi: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug, not bad input: one line, the way to see more, where to report it
+        if os.environ.get("GOI_DEBUG"):
+            raise
+        tracker = f"{os.environ['GOI_REPO_URL'].rstrip('/')}/issues" if os.environ.get("GOI_REPO_URL") \
+            else "the project's issue tracker (see CONTRIBUTING.md)"
+        typer.echo(f"goi: internal error: {type(exc).__name__}: {exc}. This is a bug in goi, not in your input: "
+                   f"please report it at {tracker} with the command you ran and the traceback that "
+                   "GOI_DEBUG=1 prints", err=True)
         sys.exit(3)

@@ -176,6 +176,8 @@ def source_text(path: Path) -> tuple[bytes, str]:
         raise InputError("no such file")
     if path.is_dir():
         raise InputError("is a directory")
+    if not path.is_file():  # a FIFO or device would block or never end
+        raise InputError("is not a regular file")
     size = path.stat().st_size
     limit = MAX_BYTES if suffix == ".txt" else MAX_SOURCE_BYTES
     if size > limit:

@@ -9,6 +9,7 @@ and a disagreement becomes a finding.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,12 +76,18 @@ def agency_slug(agency: str, division: Division | None) -> str | None:
     return f"{division.code}-{_pinyin_slug(own)}"
 
 
+MAX_SLUG = 64
+
+
 @lru_cache(maxsize=4096)  # a few hundred department names recur across every county
 def _pinyin_slug(name: str) -> str:
     # Digits and Latin letters are kept (第1中学 and 第2中学 are two schools): full-width
     # forms are folded to ASCII first, anything else that is not Chinese is dropped.
     words = "".join(lazy_pinyin(unicodedata.normalize("NFKC", name), errors=_keep_ascii))
-    return re.sub(r"[^a-z0-9]+", "", words.lower()) or "agency"
+    slug = re.sub(r"[^a-z0-9]+", "", words.lower()) or "agency"
+    if len(slug) > MAX_SLUG:  # a folder and URL name must stay short; the digest keeps long names apart
+        slug = f"{slug[:MAX_SLUG - 9]}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+    return slug
 
 
 def _keep_ascii(chunk: str) -> str:
@@ -99,8 +106,7 @@ def region_disagreement(report, lines: list[str]) -> tuple[str, str] | None:
     if placed is None or placed.code == code:
         return None
     chosen = table.by_code[code]
-    related = {d.code for d in table.ancestors(placed)} | {d.code for d in table.ancestors(chosen)}
-    if placed.code in related and code in related:
+    if placed.code in {d.code for d in table.ancestors(chosen)} or code in {d.code for d in table.ancestors(placed)}:
         return None  # one contains the other: the title names a city, the metadata its district (or back)
     return (" ".join(d.name for d in table.ancestors(chosen)), " ".join(d.name for d in table.ancestors(placed)))
 

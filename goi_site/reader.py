@@ -136,6 +136,7 @@ def read_many(paths: list[Path], cache: "ParseCache | None" = None) -> tuple[lis
                 raise
             cache.forget(key)
             loaded.append(_read_one(path))
+            cache.put_blobs({key: pickle.dumps(loaded[-1], protocol=pickle.HIGHEST_PROTOCOL)})
             cache.repaired = cache.repaired or f"a damaged entry of the parse cache {cache.path} was read again"
     reports = [r for r in loaded if isinstance(r, Report)]
     failures = [r for r in loaded if isinstance(r, Failure)]
