@@ -18,9 +18,9 @@ import re
 import yaml
 from markupsafe import Markup, escape
 
-# Markdown emphasis, code, links, images, attribute lists, tables, headings, HTML
-# entities' `&` is already escaped by markupsafe; `{`/`%` also stop Jinja syntax.
-_SPECIAL = "\\`*_{}[]()#!|~^$%:=+"
+# HTML (& < > " '), Markdown emphasis, code, links, images, attribute lists, tables,
+# headings; `{`/`%` also stop Jinja syntax. One pass, so no reference is escaped twice.
+_SPECIAL = "&<>\"'\\`*_{}[]()#!|~^$%:=+"
 _ENTITIES = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
 _BREAKS = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029\x85]+")
 # Identifiers, numbers, paths and URLs the templates build ("410411-shangwuju",
@@ -38,7 +38,7 @@ def markdown_text(value: str) -> Markup:
     """`value` as inert text for a Markdown page with raw HTML (see the module doc)."""
     if _PLAIN.fullmatch(value):
         return Markup(value)
-    return Markup(str(escape(one_line(value))).translate(_ENTITIES))
+    return Markup(one_line(value).translate(_ENTITIES))
 
 
 def finalize(value):
