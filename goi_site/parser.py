@@ -16,6 +16,7 @@ from .identity import agency_slug, find_title, full_name, region_of
 from .metadata import Metadata
 from .normalize import normalize_lines
 from .record import Cell, CellMap, Region, Report
+from . import recover
 from .rowfill import read_line
 from .tables import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
 
@@ -74,6 +75,7 @@ def _choose_edition(stream, compact: str, year: int | None) -> tuple[Edition, di
 def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence]) -> None:
     form = load_form()
     placeholders: list[str] = []
+    reads = []
     for index, line in enumerate(edition.lines):
         occurrence = chosen.get(index)
         if occurrence is None:
@@ -81,6 +83,16 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence])
                 report.cells[cell] = Cell(None, None, "missing")
             continue
         read = read_line(line, occurrence.numbers, form.columns)
+        reads.append((line, occurrence, read))
+        for ref, cell in zip(line.cells, read.cells):
+            report.cells[ref] = cell
+    pending = [read.pending for _, _, read in reads if read.pending is not None]
+    if pending:
+        recover.resolve(pending, report.cells)
+    for line, occurrence, read in reads:
+        if read.pending is not None:
+            read.cells = recover.finish(read.pending)
+            _pending_findings(report, read.pending)
         for ref, cell in zip(line.cells, read.cells):
             report.cells[ref] = cell
             if cell.status == "placeholder":
@@ -93,6 +105,21 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence])
     _missing_findings(report, edition, chosen)
 
 
+def _pending_findings(report: Report, p) -> None:
+    line, width = p.line, len(p.line.cells)
+    printed = " ".join(p.printed)
+    if p.count == 1:
+        values = recover.describe(p.readings[0])
+        rule = "+".join(sorted({*line.sum_rules, *p.rules})) or "digit_count"
+        report.add("cells_recovered", p.source_line, label=line.label, printed=printed, values=values, rule=rule)
+        return
+    if p.kind == "collapsed":  # the short-row finding: which slots, nobody can tell
+        report.add("short_row", p.source_line, label=line.label, count=len(p.values), width=width, printed=printed, empty=width)
+        return
+    shown = "；".join(recover.describe(r) for r in p.readings[: recover.SHOWN]) or "-"
+    report.add("run_together_ambiguous", p.source_line, label=line.label, printed=printed, count=p.count, candidates=shown)
+
+
 def _label(ref: CellRef) -> str:
     form = load_form()
     return f"{form.row(ref.table, ref.row).short}/{form.columns[ref.column].label}"
@@ -102,7 +129,11 @@ def _line_findings(report: Report, line, occurrence: Occurrence, read) -> None:
     width = len(line.cells)
     printed = " ".join(read.published)
     where = occurrence.numbers[0].line if occurrence.numbers else occurrence.label_line
-    if read.status == "extra":
+    if read.status == "grid":
+        blanks = sum(1 for c in read.cells if c.value is None)
+        if blanks:
+            report.add("blank_cells", where, label=line.label, count=blanks, width=width, printed=printed)
+    elif read.status == "extra":
         extra = " ".join(read.published[width:])
         report.add("extra_cells", where, label=line.label, count=len(read.published), width=width, extra=extra, printed=printed)
     elif read.status == "filled":

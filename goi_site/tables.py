@@ -14,6 +14,7 @@ in the form's order, each used once, maximising the cells read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -25,10 +26,15 @@ MAX_LABEL_PIECES = 8  # a label broken over more pieces than this is not recogni
 
 
 class Piece(NamedTuple):  # a NamedTuple: millions are made, and they are cheap
-    text: str
+    text: str  # "" for a blank cell of a grid line (see `_grid_fields`)
     line: int
     value: int | Decimal | None = None
     number: bool = False
+    glued: bool = False  # digits printed against the text before them, no separator
+
+    @property
+    def blank(self) -> bool:
+        return self.number and not self.text
 
 
 @dataclass
@@ -47,18 +53,95 @@ def pieces(lines: list[str]) -> list[Piece]:
     for number, line in enumerate(lines, start=1):
         if not line:
             continue
+        fields = _grid_fields(line)
+        if fields is not None:
+            _grid_pieces(fields, number, out)
+            continue
         if "|" in line or "¦" in line:
             line = line.replace("|", " ").replace("¦", " ")
         for text in line.split():  # str.split: whitespace of every kind, and fast
-            if text[0] not in NUMBER_START or len(text) > 24:  # prose: no number lookup
-                append(Piece(text, number))
-                continue
-            cell = parse_number(text)
-            if cell is None:
-                append(Piece(text, number))
-            else:
-                append(Piece(text, number, cell.value, True))
+            _piece(text, number, append)
     return out
+
+
+def _piece(text: str, number: int, append) -> None:
+    if text[0] not in NUMBER_START or len(text) > 24:  # prose: no number lookup
+        if text[-1] in DIGITS or _GLUED_INSIDE.search(text):
+            _glued_pieces(text, number, append)
+        else:
+            append(Piece(text, number))
+        return
+    cell = parse_number(text)
+    if cell is None:
+        append(Piece(text, number))
+    else:
+        append(Piece(text, number, cell.value, True))
+
+
+DIGITS = frozenset("0123456789")
+# Digits printed against the label before them (a crawler that drops separators):
+# `行政许可3960181`, `…申请数量3000003二、上年结转…`. A digit run after CJK text, ending
+# the piece or followed by the next label's numbering. One digit before `.`/`、` and
+# CJK text is the next row's numbering (`…秘密00000002.其他法律…`), not a cell.
+_GLUED = re.compile(r"(?<=[\u3400-\u9fff）)”\]])(\d+?)(?=(?:\d[.、])?(?:$|[一二三四五六七八九十]+、|[（(]|[\u3400-\u9fff]))")
+_GLUED_INSIDE = re.compile(r"[\u3400-\u9fff）)]\d+(?:[一二三四五六七八九十]+、|[（(]|\d[.、][\u3400-\u9fff])")
+
+
+def _glued_pieces(text: str, number: int, append) -> None:
+    start = 0
+    for match in _GLUED.finditer(text):
+        digits = match.group(1)
+        end = match.end(1)
+        rest = text[end:]
+        # only a run that ends the piece or runs into the next numbered label is cells
+        if rest and not (rest[0] in "一二三四五六七八九十（(" or (rest[:1] in DIGITS and rest[1:2] in ".、")):
+            continue
+        if match.start(1) > start:
+            append(Piece(text[start:match.start(1)], number))
+        append(Piece(digits, number, int(digits), True, True))
+        start = end
+    if start < len(text):
+        append(Piece(text[start:], number))
+
+
+def _grid_fields(line: str) -> list[str] | None:
+    """The fields of a grid line that prints its blank cells, from its first number; else None.
+
+    HTML, Word and PDF grids come out as one line per table row with a tab between
+    cells (a Markdown table: `|`), and a blank cell as an empty field: `26\t\t\t\t\t\t26`
+    says which columns hold the two numbers. Blank fields between the label and the
+    first number are the label's own columns (a label spanning two columns, a group
+    cell), as real grids print them, so they do not count; only a line with an empty
+    field after its first number is read by position.
+    """
+    if "\t" in line:
+        fields = line.strip(" \r\n").split("\t")
+    elif "|" in line:
+        fields = line.strip().split("|")
+        if fields and not fields[-1].strip():
+            fields = fields[:-1]
+    else:
+        return None
+    first = next((i for i, f in enumerate(fields) if _is_number_field(f)), None)
+    if first is None or all(f.strip() for f in fields[first:]):
+        return None
+    return [f for f in fields[:first] if f.strip()] + fields[first:]
+
+
+def _is_number_field(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and text[0] in NUMBER_START and parse_number(text) is not None
+
+
+def _grid_pieces(fields: list[str], number: int, out: list[Piece]) -> None:
+    append = out.append
+    for field_text in fields:
+        words = field_text.split()
+        if not words:
+            append(Piece("", number, None, True))
+            continue
+        for text in words:
+            _piece(text, number, append)
 
 
 _INDEXES: dict[str, "LineIndex"] = {}
