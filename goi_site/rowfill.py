@@ -31,12 +31,13 @@ class LineRead:
 def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> LineRead:
     width = len(line.cells)
     kinds = [columns[c.column] for c in line.cells]
-    if any(p.blank for p in numbers):
-        if len(numbers) == width:  # a grid line: blanks hold their columns
+    published = [p.text for p in numbers]
+    if "" in published:  # a blank cell of a grid line
+        if len(numbers) == width:  # blanks hold their columns
             cells = [Cell(None, p.line, "missing") if p.blank else _cell(p, kinds[i]) for i, p in enumerate(numbers)]
             return LineRead(cells, "grid", [p.text or "□" for p in numbers])
         numbers = [p for p in numbers if not p.blank]
-    published = [p.text for p in numbers]
+        published = [p.text for p in numbers]
     if width > 1 and len(numbers) == 1 and numbers[0].glued and len(numbers[0].text) > 1:
         pending = run_together(line, numbers[0].text, numbers[0].line)
         return LineRead([], "pending", published, pending)

@@ -48,19 +48,43 @@ class Occurrence:
 
 
 def pieces(lines: list[str]) -> list[Piece]:
+    out = _pieces(lines, glued_inside=False)
+    if sum(1 for p in out if p.number) < FEW_NUMBERS:
+        # Hardly a number stands on its own: a crawler dropped every separator, so
+        # digits also sit inside words (`…数量3000003二、上年结转…`). Read again, splitting them.
+        out = _pieces(lines, glued_inside=True)
+    return out
+
+
+FEW_NUMBERS = 20  # a table of the form prints far more cells than this
+
+
+def _pieces(lines: list[str], glued_inside: bool) -> list[Piece]:
     out: list[Piece] = []
     append = out.append
     for number, line in enumerate(lines, start=1):
         if not line:
             continue
-        fields = _grid_fields(line)
-        if fields is not None:
-            _grid_pieces(fields, number, out)
-            continue
+        if "\t" in line or "|" in line:
+            fields = _grid_fields(line)
+            if fields is not None:
+                _grid_pieces(fields, number, out)
+                continue
         if "|" in line or "¦" in line:
             line = line.replace("|", " ").replace("¦", " ")
         for text in line.split():  # str.split: whitespace of every kind, and fast
-            _piece(text, number, append)
+            # (the body of _piece, inlined: this loop runs for every word of every report)
+            if text[0] not in NUMBER_START or len(text) > 24:  # prose: no number lookup
+                if text[-1] in DIGITS or (glued_inside and _GLUED_INSIDE.search(text)):
+                    _glued_pieces(text, number, append)
+                else:
+                    append(Piece(text, number))
+                continue
+            cell = parse_number(text)
+            if cell is None:
+                append(Piece(text, number))
+            else:
+                append(Piece(text, number, cell.value, True))
     return out
 
 
@@ -115,8 +139,13 @@ def _grid_fields(line: str) -> list[str] | None:
     field after its first number is read by position.
     """
     if "\t" in line:
-        fields = line.strip(" \r\n").split("\t")
+        body = line.strip(" \r\n").lstrip("\t")
+        if "\t\t" not in body and not body.endswith("\t"):
+            return None  # no empty field: the common case, decided without splitting
+        fields = body.split("\t")
     elif "|" in line:
+        if not _EMPTY_PIPE_FIELD.search(line):
+            return None
         fields = line.strip().split("|")
         if fields and not fields[-1].strip():
             fields = fields[:-1]
@@ -126,6 +155,9 @@ def _grid_fields(line: str) -> list[str] | None:
     if first is None or all(f.strip() for f in fields[first:]):
         return None
     return [f for f in fields[:first] if f.strip()] + fields[first:]
+
+
+_EMPTY_PIPE_FIELD = re.compile(r"\|\s*\|")
 
 
 def _is_number_field(text: str) -> bool:
