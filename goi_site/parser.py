@@ -110,8 +110,7 @@ def _pending_findings(report: Report, p) -> None:
     printed = " ".join(p.printed)
     if p.count == 1:
         values = recover.describe(p.readings[0])
-        rule = "+".join(sorted({*line.sum_rules, *p.rules})) or "digit_count"
-        report.add("cells_recovered", p.source_line, label=line.label, printed=printed, values=values, rule=rule)
+        report.add("cells_recovered", p.source_line, label=line.label, printed=printed, values=values, rules=recover.decided_by(p))
         return
     if p.kind == "collapsed":  # the short-row finding: which slots, nobody can tell
         report.add("short_row", p.source_line, label=line.label, count=len(p.values), width=width, printed=printed, empty=width)

@@ -39,7 +39,7 @@ class Pending:
     """A line of the form whose cells are not yet known: how it was printed, what fits."""
 
     line: Line
-    kind: str  # "run_together" | "collapsed"
+    kind: str  # "run_together" | "collapsed" | "either" (one digit string: cells run together, or one value)
     printed: list[str]
     source_line: int
     fixed: dict[int, int] = field(default_factory=dict)  # cell index → value an equation demands
@@ -61,11 +61,22 @@ def collapsed(line: Line, values: list[int], printed: list[str], source_line: in
     return pending
 
 
+def either(line: Line, digits: str, source_line: int) -> Pending:
+    """One digit string on a line of its own: run-together cells, or a single value of a
+    collapsed row. Both readings count; only the equations can leave one."""
+    pending = Pending(line, "either", [digits], source_line, values=[int(digits)])
+    _solve(pending)
+    return pending
+
+
 def _solve(pending: Pending) -> None:
-    if pending.kind == "run_together":
-        pending.count, pending.readings = _splits(pending.printed[0], pending.line, pending.fixed)
-    else:
-        pending.count, pending.readings = _placements(pending.values, pending.line, pending.fixed)
+    count, readings = 0, []
+    if pending.kind in ("run_together", "either"):
+        count, readings = _splits(pending.printed[0], pending.line, pending.fixed)
+    if pending.kind in ("collapsed", "either"):
+        more, placed = _placements(pending.values, pending.line, pending.fixed)
+        count, readings = count + more, readings + placed
+    pending.count, pending.readings = count, readings
 
 
 # ---- run-together digits -------------------------------------------------------------
@@ -143,6 +154,8 @@ def _splits(digits: str, line: Line, fixed: dict[int, int]) -> tuple[int, list[l
 def _placements(values: list[int], line: Line, fixed: dict[int, int]) -> tuple[int, list[list[int | None]]]:
     width = len(line.cells)
     readings: list[list[int | None]] = []
+    if any(len(str(v)) > MAX_DIGITS for v in values):
+        return 0, readings  # not one cell: digits of several
     for slots in combinations(range(width), len(values)):
         row: list[int | None] = [None] * width
         for slot, value in zip(slots, values):
@@ -215,9 +228,7 @@ def finish(p: Pending) -> list[Cell]:
     width = len(p.line.cells)
     if p.count != 1:
         return [Cell(None, None, "missing") for _ in range(width)]
-    rule = "+".join(sorted({*p.line.sum_rules, *p.rules})) or "digit_count"
-    if p.kind == "collapsed" and not (p.line.sum_rules or p.rules):
-        rule = "placement"
+    rule = decided_by(p)
     out = []
     for value in p.readings[0]:
         if value is None:
@@ -225,6 +236,15 @@ def finish(p: Pending) -> list[Cell]:
         else:
             out.append(Cell(value, p.source_line, "recovered", " ".join(p.printed), rule=rule))
     return out
+
+
+def decided_by(p: Pending) -> str:
+    """The rules that left one reading: the column equations that fixed cells, and the
+    row's own sums where they shape the reading (every split of run-together digits)."""
+    rules = set(p.rules)
+    if p.kind != "collapsed" or not rules:
+        rules.update(p.line.sum_rules)
+    return "+".join(sorted(rules)) or "digit_count"
 
 
 def describe(reading: list[int | None]) -> str:

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from .form import Column, Line
 from .record import Cell
-from .recover import Pending, collapsed, run_together
+from .recover import Pending, collapsed, either, run_together
 from .tables import Piece
 
 @dataclass
@@ -38,9 +38,12 @@ def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> L
             return LineRead(cells, "grid", [p.text or "□" for p in numbers])
         numbers = [p for p in numbers if not p.blank]
         published = [p.text for p in numbers]
-    if width > 1 and len(numbers) == 1 and numbers[0].glued and len(numbers[0].text) > 1:
-        pending = run_together(line, numbers[0].text, numbers[0].line)
-        return LineRead([], "pending", published, pending)
+    if width > 1 and len(numbers) == 1 and numbers[0].text.isdigit() and len(numbers[0].text) > 1:
+        only = numbers[0]
+        if only.glued:  # no separator anywhere near: the cells ran together
+            return LineRead([], "pending", published, run_together(line, only.text, only.line))
+        if line.sums and len(only.text) >= width:  # cells run together, or one value: both tried
+            return LineRead([], "pending", published, either(line, only.text, only.line))
     if 0 < len(numbers) < width - 1 and line.sums and all(type(p.value) is int for p in numbers):
         pending = collapsed(line, [p.value for p in numbers], published, numbers[-1].line)
         return LineRead([], "pending", published, pending)

@@ -76,30 +76,34 @@ def _pieces(lines: list[str], glued_inside: bool) -> list[Piece]:
             # (the body of _piece, inlined: this loop runs for every word of every report)
             if text[0] not in NUMBER_START or len(text) > 24:  # prose: no number lookup
                 if text[-1] in DIGITS or (glued_inside and _GLUED_INSIDE.search(text)):
-                    _glued_pieces(text, number, append)
+                    _glued_pieces(text, number, append, glued_inside)
                 else:
                     append(Piece(text, number))
                 continue
             cell = parse_number(text)
-            if cell is None:
-                append(Piece(text, number))
-            else:
+            if cell is not None:
                 append(Piece(text, number, cell.value, True))
+            elif text[-1] in DIGITS:  # `2.其他法律行政法规禁止公开0000000`
+                _glued_pieces(text, number, append, glued_inside)
+            else:
+                append(Piece(text, number))
     return out
 
 
 def _piece(text: str, number: int, append) -> None:
     if text[0] not in NUMBER_START or len(text) > 24:  # prose: no number lookup
         if text[-1] in DIGITS or _GLUED_INSIDE.search(text):
-            _glued_pieces(text, number, append)
+            _glued_pieces(text, number, append, True)
         else:
             append(Piece(text, number))
         return
     cell = parse_number(text)
-    if cell is None:
-        append(Piece(text, number))
-    else:
+    if cell is not None:
         append(Piece(text, number, cell.value, True))
+    elif text[-1] in DIGITS:
+        _glued_pieces(text, number, append, True)
+    else:
+        append(Piece(text, number))
 
 
 DIGITS = frozenset("0123456789")
@@ -111,15 +115,13 @@ _GLUED = re.compile(r"(?<=[\u3400-\u9fff）)”\]])(\d+?)(?=(?:\d[.、])?(?:$|[�
 _GLUED_INSIDE = re.compile(r"[\u3400-\u9fff）)]\d+(?:[一二三四五六七八九十]+、|[（(]|\d[.、][\u3400-\u9fff])")
 
 
-def _glued_pieces(text: str, number: int, append) -> None:
+def _glued_pieces(text: str, number: int, append, inside: bool = True) -> None:
     start = 0
     for match in _GLUED.finditer(text):
         digits = match.group(1)
         end = match.end(1)
-        rest = text[end:]
-        # only a run that ends the piece or runs into the next numbered label is cells
-        if rest and not (rest[0] in "一二三四五六七八九十（(" or (rest[:1] in DIGITS and rest[1:2] in ".、")):
-            continue
+        if not inside and end < len(text):
+            continue  # in a report that prints separators, only digits that end a word
         if match.start(1) > start:
             append(Piece(text[start:match.start(1)], number))
         append(Piece(digits, number, int(digits), True, True))
@@ -210,6 +212,17 @@ class LineIndex:
                 found.append(index)
         return list(dict.fromkeys(reversed(found)))
 
+    def match_end(self, text: str) -> list[int]:
+        """Lines whose label ends `text`: a label glued to the words before it (no separators)."""
+        found: list[tuple[int, int]] = []
+        for keys, strict in ((self.strict, True), (self.loose, False)):
+            key = match_key(text, keep_numbering=strict)
+            for label, indexes in keys.items():
+                if key.endswith(label):
+                    found.extend((len(label), i) for i in indexes)
+        found.sort(key=lambda f: -f[0])
+        return list(dict.fromkeys(i for _, i in found))
+
 
 def occurrences(stream: list[Piece], index: LineIndex) -> list[Occurrence]:
     found: list[Occurrence] = []
@@ -225,6 +238,9 @@ def occurrences(stream: list[Piece], index: LineIndex) -> list[Occurrence]:
             continue
         if current is None:
             candidates = index.match(run) if run else []
+            # a label glued to the words before it: digits glued to it, or a long digit string
+            if not candidates and run and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit())):
+                candidates = index.match_end(run[-1].text)
             label_line = run[-1].line if run else piece.line
             run = []
             if not candidates:

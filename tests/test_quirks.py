@@ -162,3 +162,58 @@ def test_crlf_and_bom_keep_line_numbers():
     r = parse_text(text)
     assert r.value("applications", "new", "total") == 7
     assert r.cells[next(c for c in r.cells if c.row == "new")].line == 6
+
+
+APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
+
+
+def row(report, name: str) -> list:
+    return [report.value("applications", name, c) for c in APPLICANTS]
+
+
+def test_grid_lines_keep_blank_cells_in_their_columns():
+    r = parse("collapsed.txt")
+    assert [r.value("disclosure", "regulations", c) for c in ("issued", "repealed", "in_force")] == [2, None, 5]
+    blank = next(f for f in r.findings if f.rule == "blank_cells")
+    assert blank.line == 4 and "1/3" in blank.message
+
+
+def test_collapsed_rows_are_placed_only_where_the_equations_decide():
+    r = parse("collapsed.txt")
+    # `4 1 5`: the balance of every column says where each value stands; blanks stay null
+    assert row(r, "new") == [4, 1, None, None, None, None, 5]
+    new_total = r.cells[next(c for c in r.cells if c.row == "new" and c.column == "total")]
+    assert new_total.status == "recovered" and new_total.rule == "balance" and new_total.line == 13
+    # six empty lines, then one value: outcome sums put it in the 总计 slot only
+    assert row(r, "unavailable_not_held") == [None] * 6 + [2]
+    assert r.cells[next(c for c in r.cells if c.row == "unavailable_not_held" and c.column == "total")].rule == "outcome_sum"
+    assert [f.line for f in r.findings if f.rule == "cells_recovered"] == [13, 32]
+
+
+def test_run_together_rows_split_where_one_split_fits():
+    r = parse("run_together.txt")
+    assert row(r, "carried_over") == [2, 0, 0, 0, 0, 0, 2]
+    # 123001016 splits two ways by its row total; the balance of the columns picks one
+    assert row(r, "new") == [12, 3, 0, 0, 1, 0, 16]
+    new = r.cells[next(c for c in r.cells if c.row == "new" and c.column == "natural_person")]
+    assert new.status == "recovered" and "balance" in new.rule and new.raw == "123001016"
+    assert row(r, "processed_total") == [11, 2, 0, 0, 1, 0, 14]
+    assert [r.value("appeals", "litigation_after_review", c) for c in ("upheld", "corrected", "other", "pending", "total")] == [2, 1, 0, 0, 3]
+    assert [r.value("disclosure", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [2, 1, 9]
+
+
+def test_ambiguous_run_together_rows_stay_empty_and_name_the_candidates():
+    r = parse("run_together.txt")
+    # 3018 in three columns with no equation: 3|0|18 or 30|1|8; never guessed
+    assert [r.value("disclosure", "regulations", c) for c in ("issued", "repealed", "in_force")] == [None] * 3
+    finding = next(f for f in r.findings if f.rule == "run_together_ambiguous")
+    assert finding.line == 4 and "3|0|18" in finding.message and "30|1|8" in finding.message
+
+
+def test_a_whole_table_on_one_line_with_no_separators():
+    r = parse("run_together_one_line.txt")
+    assert row(r, "new") == [12, 3, 0, 0, 1, 0, 16]
+    assert row(r, "unavailable_not_held") == [3, 1, 0, 0, 1, 0, 5]
+    assert row(r, "carried_forward") == [3, 1, 0, 0, 0, 0, 4]
+    assert r.value("appeals", "review", "total") == 1
+    assert [f.rule for f in r.findings if f.severity == "error"] == []
