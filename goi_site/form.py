@@ -135,6 +135,10 @@ class Form:
     applicant_columns: tuple[str, ...]
     appeal_columns: tuple[str, ...]
     vocabulary: frozenset[str] = field(default_factory=frozenset)
+    # traditional mirrors: the OpenCC configuration that reads them back, and phrases
+    # its regional tables rewrite differently from the form (訊息 → 消息, not 信息)
+    mirror_converter: str = "tw2sp"
+    mirror_phrases: dict[str, str] = field(default_factory=dict)
 
     def row(self, table: str, row: str) -> Row:
         return self.rows[table][row]
@@ -273,4 +277,6 @@ def load_form() -> Form:
         applicant_columns=tuple(raw["applicant_columns"]),
         appeal_columns=tuple(raw["appeal_columns"]),
         vocabulary=_vocabulary(raw),
+        mirror_converter=raw.get("traditional_mirrors", {}).get("converter", "tw2sp"),
+        mirror_phrases=dict(raw.get("traditional_mirrors", {}).get("phrases", {})),
     )

@@ -178,6 +178,8 @@ def _grid_pieces(fields: list[str], number: int, out: list[Piece]) -> None:
             _piece(text, number, append)
 
 
+_NUMBERED = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+
 _INDEXES: dict[str, "LineIndex"] = {}
 
 
@@ -239,7 +241,9 @@ def occurrences(stream: list[Piece], index: LineIndex) -> list[Occurrence]:
         if current is None:
             candidates = index.match(run) if run else []
             # a label glued to the words before it: digits glued to it, or a long digit string
-            if not candidates and run and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit())):
+            # or a row label printed in one cell with its group's (三、本年度办理结果（一）予以公开)
+            if not candidates and run and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit())
+                                           or _NUMBERED.match(run[-1].text)):
                 candidates = index.match_end(run[-1].text)
             label_line = run[-1].line if run else piece.line
             run = []

@@ -217,3 +217,30 @@ def test_a_whole_table_on_one_line_with_no_separators():
     assert row(r, "carried_forward") == [3, 1, 0, 0, 0, 0, 4]
     assert r.value("appeals", "review", "total") == 1
     assert [f.rule for f in r.findings if f.severity == "error"] == []
+
+
+def test_traditional_mirror_with_phrase_rewrites_and_pinyin():
+    # written by OpenCC's s2twp (檔案, 資訊, 製, 隻, 查詢), pinyin after some characters,
+    # one simplified phrase left inside the traditional text
+    r = parse("traditional_phrases.txt")
+    assert r.agency == "平顶山市湛河区商务局" and r.year == 2023
+    assert [r.value("disclosure", "regulations", c) for c in ("issued", "repealed", "in_force")] == [3, 0, 18]
+    assert r.value("disclosure", "normative_documents", "in_force") == 9  # 規範性檔案
+    assert row(r, "new") == [12, 3, 0, 0, 1, 0, 16]
+    assert row(r, "carried_over") == [2, 0, 0, 0, 0, 0, 2]
+    assert row(r, "withheld_admin_inquiry") == [0] * 7  # 查詢, which tw2sp alone makes 查找
+    assert [f.rule for f in r.findings if f.severity != "info"] == []
+
+
+@pytest.mark.parametrize("config", ["s2t", "s2tw", "s2twp", "s2hk"])
+def test_every_label_of_the_form_reads_back_from_every_traditional_converter(config):
+    import opencc
+
+    from goi_site.form import load_form
+    from goi_site.normalize import normalize_lines
+    from goi_site.text import match_key
+
+    converter = opencc.OpenCC(config)
+    labels = sorted({line.label for e in load_form().editions.values() for line in e.lines})
+    back = normalize_lines("\n".join(converter.convert(label) for label in labels))
+    assert [match_key(b) for b in back] == [match_key(label) for label in labels]
