@@ -16,7 +16,7 @@ from .identity import agency_slug, find_title, full_name, region_of
 from .metadata import Metadata
 from .normalize import normalize_lines
 from .record import Cell, CellMap, Region, Report
-from . import recover
+from . import recover, sections
 from .rowfill import read_line
 from .tables import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
 
@@ -59,10 +59,10 @@ def _choose_edition(stream, compact: str, year: int | None) -> tuple[Edition, di
     editions.sort(key=lambda e: -markers[e.id])
     if markers[editions[0].id] > markers[editions[1].id]:
         edition = editions[0]
-        return edition, best_chain(occurrences(stream, line_index(edition)), edition.lines), False
+        return edition, _chain(stream, edition), False
     results = []
     for edition in editions:
-        chosen = best_chain(occurrences(stream, line_index(edition)), edition.lines)
+        chosen = _chain(stream, edition)
         results.append((chain_weight(chosen, edition.lines), edition, chosen))
     results.sort(key=lambda r: -r[0])
     if results[0][0] != results[1][0]:
@@ -70,6 +70,15 @@ def _choose_edition(stream, compact: str, year: int | None) -> tuple[Edition, di
     default = form.edition_for_year(year)
     weight, edition, chosen = next(r for r in results if r[1].id == default)
     return edition, chosen, True
+
+
+def _chain(stream, edition: Edition) -> dict[int, Occurrence]:
+    found = occurrences(stream, line_index(edition))
+    chosen = best_chain(found, edition.lines)
+    if chosen:  # the section 四 shapes, only in a text that holds a table at all
+        sections.join_groups(chosen, found, edition.lines)
+        sections.by_heading(chosen, stream, edition.lines)
+    return chosen
 
 
 def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence]) -> None:

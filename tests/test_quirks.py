@@ -244,3 +244,23 @@ def test_every_label_of_the_form_reads_back_from_every_traditional_converter(con
     labels = sorted({line.label for e in load_form().editions.values() for line in e.lines})
     back = normalize_lines("\n".join(converter.convert(label) for label in labels))
     assert [match_key(b) for b in back] == [match_key(label) for label in labels]
+
+
+APPEALS = ("upheld", "corrected", "other", "pending", "total")
+GROUPS = ("review", "litigation_direct", "litigation_after_review")
+
+
+@pytest.mark.parametrize("name", ["section4_two_row_header", "section4_stacked_header", "section4_three_tables"])
+def test_section_4_in_every_shape(name):
+    r = parse(f"{name}.txt")
+    assert [[r.value("appeals", g, c) for c in APPEALS] for g in GROUPS] == [[2, 1, 0, 1, 4], [0, 0, 1, 0, 1], [1, 0, 0, 0, 1]]
+    assert "missing_section" not in rules(r) or all("第四部分" not in f.message for f in r.findings if f.rule == "missing_section")
+
+
+def test_section_4_total_printed_zero_is_kept_and_flagged():
+    from goi_site.checks import check_report
+
+    r = parse("section4_total_zero.txt")
+    assert [r.value("appeals", "review", c) for c in APPEALS] == [2, 1, 0, 1, 0]  # as printed
+    flagged = [f for f in check_report(r) if f.rule == "review_total"]
+    assert len(flagged) == 1 and "=0" in flagged[0].message and "=4" in flagged[0].message
