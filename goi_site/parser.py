@@ -12,6 +12,7 @@ from __future__ import annotations
 from .divisions import load_divisions
 from .errors import ReportError
 from .form import CellRef, Edition, load_form
+from .text import match_key
 from .identity import agency_slug, find_title, full_name, region_of
 from .metadata import Metadata
 from .normalize import normalize_lines
@@ -33,7 +34,7 @@ def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None) 
             "(is this a 政府信息公开工作年度报告 from 2019 or later?)"
         )
     report = Report(source=source, edition=edition.id, cells={}, findings=[])
-    _fill_cells(report, edition, chosen)
+    _fill_cells(report, edition, chosen, stream)
     report.cells = CellMap(edition.id, report.cells)
     _identify(report, lines, meta)
     if guessed:
@@ -81,7 +82,7 @@ def _chain(stream, edition: Edition) -> dict[int, Occurrence]:
     return chosen
 
 
-def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence]) -> None:
+def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence], stream) -> None:
     form = load_form()
     placeholders: list[str] = []
     reads = []
@@ -111,7 +112,7 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence])
         _line_findings(report, line, occurrence, read)
     if placeholders:
         report.add("placeholder_cell", count=len(placeholders), cells=" ".join(placeholders[:5]))
-    _missing_findings(report, edition, chosen)
+    _missing_findings(report, edition, chosen, _printed_as_group(edition, chosen, stream))
 
 
 def _pending_findings(report: Report, p) -> None:
@@ -151,12 +152,29 @@ def _line_findings(report: Report, line, occurrence: Occurrence, read) -> None:
         report.add("short_row", where, label=line.label, count=len(read.published), width=width, printed=printed or "-", empty=width - kept)
 
 
-def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurrence]) -> None:
+def _printed_as_group(edition: Edition, chosen: dict[int, Occurrence], stream) -> set[str]:
+    """Rows not printed because their group was printed as one row (form.yml `printed_as_group`)."""
+    absent: set[str] = set()
+    for index, occurrence in chosen.items():
+        line = edition.lines[index]
+        if not line.group_keys:
+            continue
+        before = [p.text for p in stream[max(0, occurrence.position - 3) : occurrence.position] if not p.number]
+        label = match_key("".join(before), keep_numbering=line.strict)
+        if any(label.endswith(key) for key in line.group_keys):
+            absent.update(line.group_rows)
+    return absent
+
+
+def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurrence], absent: set[str]) -> None:
     form = load_form()
     by_table: dict[str, list[str]] = {}
     found_tables = {edition.lines[i].table for i in chosen}
+    not_printed = [line.label for i, line in enumerate(edition.lines) if i not in chosen and line.rows[0] in absent]
+    if not_printed:
+        report.add("group_printed_as_one_row", count=len(not_printed), labels="、".join(not_printed))
     for index, line in enumerate(edition.lines):
-        if index not in chosen:
+        if index not in chosen and line.rows[0] not in absent:
             by_table.setdefault(line.table, []).append(line.label)
     for table_id, labels in by_table.items():
         table = form.tables[table_id]

@@ -264,3 +264,13 @@ def test_section_4_total_printed_zero_is_kept_and_flagged():
     assert [r.value("appeals", "review", c) for c in APPEALS] == [2, 1, 0, 1, 0]  # as printed
     flagged = [f for f in check_report(r) if f.rule == "review_total"]
     assert len(flagged) == 1 and "=0" in flagged[0].message and "=4" in flagged[0].message
+
+
+def test_2021_table_printing_other_as_one_row():
+    r = parse("other_as_one_row.txt")
+    assert r.edition == "2021"
+    assert row(r, "other") == [0] * 7
+    assert row(r, "other_no_correction") == [None] * 7 and row(r, "other_unpaid_fee") == [None] * 7
+    assert "missing_row" not in rules(r)
+    note = next(f for f in r.findings if f.rule == "group_printed_as_one_row")
+    assert note.severity == "info" and "2 个分项" in note.message
