@@ -94,6 +94,8 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence],
             continue
         read = read_line(line, occurrence.numbers, form.columns)
         reads.append((line, occurrence, read))
+        if occurrence.typo:
+            report.add("label_typo", occurrence.label_line, printed=occurrence.typo, label=line.label)
         for ref, cell in zip(line.cells, read.cells):
             report.cells[ref] = cell
     pending = [read.pending for _, _, read in reads if read.pending is not None]

@@ -45,6 +45,7 @@ class Occurrence:
     label_line: int
     candidates: list[int]  # indexes into edition.lines
     numbers: list[Piece] = field(default_factory=list)
+    typo: str | None = None  # the printed label, when it matched a form label by edit distance
 
 
 def pieces(lines: list[str]) -> list[Piece]:
@@ -214,6 +215,32 @@ class LineIndex:
                 found.append(index)
         return list(dict.fromkeys(reversed(found)))
 
+    def match_typo(self, text: str) -> list[int]:
+        """The one line whose label is nearest `text` by edit distance, by a clear margin.
+
+        A character missing or added (其他法律行政止公开): at most a quarter of the label's
+        characters differ, and every other line's label is at least two edits further.
+        """
+        key = match_key(text)
+        if len(key) < 4:
+            return []
+        scored: dict[int, tuple[int, int]] = {}  # line → (distance, edits allowed for that label)
+        for label, indexes in self.loose.items():
+            allowed = max(1, len(label) // 4)
+            if abs(len(label) - len(key)) > allowed:
+                continue
+            d = _distance(key, label)
+            for i in indexes:
+                if i not in scored or d < scored[i][0]:
+                    scored[i] = (d, allowed)
+        if not scored:
+            return []
+        ranked = sorted(scored.items(), key=lambda kv: kv[1][0])
+        best_line, (best, allowed) = ranked[0]
+        if best > allowed or (len(ranked) > 1 and ranked[1][1][0] < best + 2):
+            return []
+        return [best_line]
+
     def match_end(self, text: str) -> list[int]:
         """Lines whose label ends `text`: a label glued to the words before it (no separators)."""
         found: list[tuple[int, int]] = []
@@ -245,15 +272,30 @@ def occurrences(stream: list[Piece], index: LineIndex) -> list[Occurrence]:
             if not candidates and run and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit())
                                            or _NUMBERED.match(run[-1].text)):
                 candidates = index.match_end(run[-1].text)
+            typo = None
+            if not candidates and run and not run[-1].number:
+                candidates = index.match_typo(run[-1].text)
+                typo = run[-1].text if candidates else None
             label_line = run[-1].line if run else piece.line
             run = []
             if not candidates:
                 continue  # a number outside any table line: prose, a page number…
-            current = Occurrence(position, label_line, candidates)
+            current = Occurrence(position, label_line, candidates, typo=typo)
         current.numbers.append(piece)
     if current is not None:
         found.append(current)
     return found
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (labels are short: a plain two-row table is enough)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def best_chain(found: list[Occurrence], lines: tuple[Line, ...]) -> dict[int, Occurrence]:

@@ -274,3 +274,20 @@ def test_2021_table_printing_other_as_one_row():
     assert "missing_row" not in rules(r)
     note = next(f for f in r.findings if f.rule == "group_printed_as_one_row")
     assert note.severity == "info" and "2 个分项" in note.message
+
+
+def test_label_typos_match_the_one_nearest_label():
+    r = parse("label_typos.txt")
+    assert row(r, "withheld_law_prohibited") == [1, 0, 0, 0, 0, 0, 1]  # 其他法律行政止公开
+    assert row(r, "withheld_third_party") == [2, 0, 0, 0, 0, 0, 2]  # 保护第三方合法权
+    typos = [f for f in r.findings if f.rule == "label_typo"]
+    assert [f.line for f in typos] == [9, 11] and "其他法律行政止公开" in typos[0].message
+
+
+def test_a_label_near_two_labels_is_not_matched():
+    from goi_site.form import load_form
+    from goi_site.tables import line_index
+
+    index = line_index(load_form().editions["2021"])
+    assert index.match_typo("属于类内部事务信息") != []  # one character missing: one nearest label
+    assert index.match_typo("属于四类内部事务") == []  # three edits from 三类内部事务信息: too far
