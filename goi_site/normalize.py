@@ -82,12 +82,22 @@ def _from_traditional(text: str) -> str:
     return converted
 
 
+@lru_cache(maxsize=1)
+def _annotation() -> re.Pattern:
+    import yaml
+
+    return re.compile(yaml.safe_load(paths.FORM_FILE.read_text(encoding="utf-8"))["cell_annotation"])
+
+
 def normalize_lines(text: str) -> list[str]:
     """The text as a list of normalised lines; index 0 is line 1."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if _PINYIN.search(text):
         text = _PINYIN.sub("", text)
     text = _from_traditional(text)
+    annotation = _annotation()
+    if annotation.search(text):
+        text = annotation.sub(r"\1 ", text)
     table, pattern = _char_map()
     # Substituting only the characters that change is much faster than translate()
     # over the whole text: most characters of a report are left as they are.

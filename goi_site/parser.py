@@ -18,6 +18,7 @@ from .metadata import Metadata
 from .normalize import normalize_lines
 from .record import Cell, CellMap, Region, Report
 from . import recover, sections
+from .prose import check_prose
 from .rowfill import read_line
 from .tables import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
 
@@ -37,6 +38,7 @@ def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None) 
     _fill_cells(report, edition, chosen, stream)
     report.cells = CellMap(edition.id, report.cells)
     _identify(report, lines, meta)
+    check_prose(report, lines)
     if guessed:
         report.add("edition_guessed", edition=edition.id)
     return report
@@ -79,6 +81,7 @@ def _chain(stream, edition: Edition) -> dict[int, Occurrence]:
     if chosen:  # the section 四 shapes, only in a text that holds a table at all
         sections.join_groups(chosen, found, edition.lines)
         sections.by_heading(chosen, stream, edition.lines)
+        sections.unlabelled(chosen, found, edition.lines)
     return chosen
 
 
@@ -94,6 +97,8 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence],
             continue
         read = read_line(line, occurrence.numbers, form.columns)
         reads.append((line, occurrence, read))
+        if occurrence.unlabelled:
+            report.add("row_unlabelled", occurrence.label_line, label=line.label, printed=" ".join(p.text for p in occurrence.numbers))
         if occurrence.typo:
             report.add("label_typo", occurrence.label_line, printed=occurrence.typo, label=line.label)
         for ref, cell in zip(line.cells, read.cells):

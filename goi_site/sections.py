@@ -12,6 +12,10 @@ guessing:
 - by heading: a line still not found, that is its table's only line, is the first
   run of exactly its width of numbers after the table's heading (its title) and
   before the next table's.
+
+And a row that lost its label (a PDF→Markdown conversion): a line of the form not
+found whose neighbours were is the run of exactly its width of numbers between
+them: its own run of numbers, or the numbers on the lines after the row before it.
 """
 
 from __future__ import annotations
@@ -61,3 +65,23 @@ def by_heading(chosen: dict[int, Occurrence], stream: list[Piece], lines: tuple[
             run = []
             if piece is None or any(t in match_key(piece.text) for t in later):
                 break
+
+
+def unlabelled(chosen: dict[int, Occurrence], found: list[Occurrence], lines: tuple[Line, ...]) -> None:
+    for index in range(1, len(lines) - 1):
+        if index in chosen or index - 1 not in chosen or index + 1 not in chosen:
+            continue
+        line, before = lines[index], lines[index - 1]
+        if len({line.table, before.table, lines[index + 1].table}) != 1:
+            continue
+        prev, after = chosen[index - 1], chosen[index + 1]
+        width, prev_width = len(line.cells), len(before.cells)
+        numbers = prev.numbers
+        if len(numbers) == prev_width + width and numbers[prev_width].line != numbers[prev_width - 1].line:
+            chosen[index - 1] = Occurrence(prev.position, prev.label_line, prev.candidates, numbers[:prev_width], prev.typo)
+            chosen[index] = Occurrence(prev.position + prev_width, numbers[prev_width].line, [index], numbers[prev_width:], unlabelled=True)
+            continue
+        orphans = [o for o in found if not o.candidates and prev.position < o.position < after.position]
+        if len(orphans) == 1 and len(orphans[0].numbers) == width:
+            o = orphans[0]
+            chosen[index] = Occurrence(o.position, o.numbers[0].line, [index], o.numbers, unlabelled=True)

@@ -46,6 +46,7 @@ class Occurrence:
     candidates: list[int]  # indexes into edition.lines
     numbers: list[Piece] = field(default_factory=list)
     typo: str | None = None  # the printed label, when it matched a form label by edit distance
+    unlabelled: bool = False  # no label: placed by its labelled neighbours (sections.unlabelled)
 
 
 def pieces(lines: list[str]) -> list[Piece]:
@@ -278,8 +279,8 @@ def occurrences(stream: list[Piece], index: LineIndex) -> list[Occurrence]:
                 typo = run[-1].text if candidates else None
             label_line = run[-1].line if run else piece.line
             run = []
-            if not candidates:
-                continue  # a number outside any table line: prose, a page number…
+            # no label: prose, a page number… or a table row that lost its label; kept
+            # with no candidates (best_chain ignores it; sections.unlabelled may place it)
             current = Occurrence(position, label_line, candidates, typo=typo)
         current.numbers.append(piece)
     if current is not None:

@@ -291,3 +291,20 @@ def test_a_label_near_two_labels_is_not_matched():
     index = line_index(load_form().editions["2021"])
     assert index.match_typo("属于类内部事务信息") != []  # one character missing: one nearest label
     assert index.match_typo("属于四类内部事务") == []  # three edits from 三类内部事务信息: too far
+
+
+def test_prose_that_contradicts_the_table_is_a_finding_and_the_table_is_published():
+    r = parse("prose_vs_table.txt")
+    assert r.value("applications", "new", "total") == 16
+    finding = next(f for f in r.findings if f.rule == "prose_mismatch")
+    assert finding.line == 3 and "17" in finding.message and "16" in finding.message
+
+
+def test_markdown_rows_unlabelled_annotated_and_with_group_cells():
+    r = parse("markdown_rows.txt")
+    # the row between 予以公开 and 国家秘密 lost its label: its neighbours fix it
+    assert row(r, "partially_granted") == [2, 0, 0, 0, 0, 0, 2]
+    assert next(f for f in r.findings if f.rule == "row_unlabelled").line == 11
+    assert [r.value("disclosure", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [22, 0, 30]
+    assert row(r, "granted") == [3, 0, 0, 0, 0, 0, 3]  # group label as an extra cell
+    assert row(r, "withheld_law_prohibited") == [0] * 7  # after a page footer inside the table
