@@ -64,7 +64,8 @@ def collapsed(line: Line, values: list[int], printed: list[str], source_line: in
 def either(line: Line, digits: str, source_line: int) -> Pending:
     """One digit string on a line of its own: run-together cells, or a single value of a
     collapsed row. Both readings count; only the equations can leave one."""
-    pending = Pending(line, "either", [digits], source_line, values=[int(digits)])
+    one_cell = len(digits) <= MAX_DIGITS and not (len(digits) > 1 and digits[0] == "0")
+    pending = Pending(line, "either", [digits], source_line, values=[int(digits)] if one_cell else [])
     _solve(pending)
     return pending
 
@@ -73,7 +74,7 @@ def _solve(pending: Pending) -> None:
     count, readings = 0, []
     if pending.kind in ("run_together", "either"):
         count, readings = _splits(pending.printed[0], pending.line, pending.fixed)
-    if pending.kind in ("collapsed", "either"):
+    if pending.kind == "collapsed" or (pending.kind == "either" and pending.values):
         more, placed = _placements(pending.values, pending.line, pending.fixed)
         count, readings = count + more, readings + placed
     pending.count, pending.readings = count, readings
