@@ -73,7 +73,7 @@ def test_run_together_cells_are_recovered_or_left_empty_never_invented(seed, lay
     assert wrong == {}
     # a row the equations decide comes back whole; one they do not is named in a finding
     for f in report.findings:
-        assert f.rule != "run_together_ambiguous" or "种拆法" in f.message
+        assert f.rule != "run_together_ambiguous" or "种（" in f.message
     recovered = [c for c in report.cells.values() if c.status == "recovered"]
     assert all(c.rule for c in recovered)
     if scale == 0:  # all zeros: every row splits one way
