@@ -56,6 +56,11 @@ class Line:
     # (total index, part indexes) within `cells`: sums the line must satisfy, used
     # to tell whether a cell dropped from a short line is determined by the others
     sums: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    sum_rules: tuple[str, ...] = ()  # the rule id of each entry of `sums`
+    # aliases meaning the line was printed as its group's one row (e.g. 2021's （六）其他处理
+    # with no sub-rows): match keys, and the rows then not printed at all (null, no error)
+    group_keys: tuple[str, ...] = ()
+    group_rows: tuple[str, ...] = ()
 
     @property
     def rows(self) -> tuple[str, ...]:
@@ -130,6 +135,10 @@ class Form:
     applicant_columns: tuple[str, ...]
     appeal_columns: tuple[str, ...]
     vocabulary: frozenset[str] = field(default_factory=frozenset)
+    # traditional mirrors: the OpenCC configuration that reads them back, and phrases
+    # its regional tables rewrite differently from the form (訊息 → 消息, not 信息)
+    mirror_converter: str = "tw2sp"
+    mirror_phrases: dict[str, str] = field(default_factory=dict)
 
     def row(self, table: str, row: str) -> Row:
         return self.rows[table][row]
@@ -155,7 +164,7 @@ class Form:
 
 def _sums_for_line(cells: tuple[CellRef, ...], rules: dict[str, Rule]) -> tuple:
     """Row-wise rules applied to the cells of one printed line."""
-    sums = []
+    sums, names = [], []
     index = {(c.row, c.column): i for i, c in enumerate(cells)}
     for rule in rules.values():
         if rule.for_each != "row" or rule.across_years:
@@ -169,7 +178,8 @@ def _sums_for_line(cells: tuple[CellRef, ...], rules: dict[str, Rule]) -> tuple:
             except KeyError:
                 continue
             sums.append((total, parts))
-    return tuple(sums)
+            names.append(rule.id)
+    return tuple(sums), tuple(names)
 
 
 def _line(raw: dict, rules: dict[str, Rule]) -> Line:
@@ -182,8 +192,11 @@ def _line(raw: dict, rules: dict[str, Rule]) -> Line:
         cells = tuple(CellRef(table, raw["row"], col) for col in raw["columns"])
     strict = bool(raw.get("strict", False))
     labels = [raw["label"], *raw.get("aliases", [])]
-    keys = tuple(dict.fromkeys(match_key(label, keep_numbering=strict) for label in labels))
-    return Line(raw["label"], table, cells, keys, strict, _sums_for_line(cells, rules))
+    group = raw.get("printed_as_group", {})
+    group_keys = tuple(match_key(label, keep_numbering=strict) for label in group.get("labels", ()))
+    keys = tuple(dict.fromkeys((*(match_key(label, keep_numbering=strict) for label in labels), *group_keys)))
+    sums, sum_rules = _sums_for_line(cells, rules)
+    return Line(raw["label"], table, cells, keys, strict, sums, sum_rules, group_keys, tuple(group.get("absent_rows", ())))
 
 
 def _vocabulary(raw: dict) -> frozenset[str]:
@@ -264,4 +277,6 @@ def load_form() -> Form:
         applicant_columns=tuple(raw["applicant_columns"]),
         appeal_columns=tuple(raw["appeal_columns"]),
         vocabulary=_vocabulary(raw),
+        mirror_converter=raw.get("traditional_mirrors", {}).get("converter", "tw2sp"),
+        mirror_phrases=dict(raw.get("traditional_mirrors", {}).get("phrases", {})),
     )

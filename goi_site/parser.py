@@ -12,10 +12,13 @@ from __future__ import annotations
 from .divisions import load_divisions
 from .errors import ReportError
 from .form import CellRef, Edition, load_form
+from .text import match_key
 from .identity import agency_slug, find_title, full_name, region_of
 from .metadata import Metadata
 from .normalize import normalize_lines
 from .record import Cell, CellMap, Region, Report
+from . import recover, sections
+from .prose import check_prose
 from .rowfill import read_line
 from .tables import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
 
@@ -32,9 +35,10 @@ def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None) 
             "(is this a 政府信息公开工作年度报告 from 2019 or later?)"
         )
     report = Report(source=source, edition=edition.id, cells={}, findings=[])
-    _fill_cells(report, edition, chosen)
+    _fill_cells(report, edition, chosen, stream)
     report.cells = CellMap(edition.id, report.cells)
     _identify(report, lines, meta)
+    check_prose(report, lines)
     if guessed:
         report.add("edition_guessed", edition=edition.id)
     return report
@@ -58,10 +62,10 @@ def _choose_edition(stream, compact: str, year: int | None) -> tuple[Edition, di
     editions.sort(key=lambda e: -markers[e.id])
     if markers[editions[0].id] > markers[editions[1].id]:
         edition = editions[0]
-        return edition, best_chain(occurrences(stream, line_index(edition)), edition.lines), False
+        return edition, _chain(stream, edition), False
     results = []
     for edition in editions:
-        chosen = best_chain(occurrences(stream, line_index(edition)), edition.lines)
+        chosen = _chain(stream, edition)
         results.append((chain_weight(chosen, edition.lines), edition, chosen))
     results.sort(key=lambda r: -r[0])
     if results[0][0] != results[1][0]:
@@ -71,9 +75,20 @@ def _choose_edition(stream, compact: str, year: int | None) -> tuple[Edition, di
     return edition, chosen, True
 
 
-def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence]) -> None:
+def _chain(stream, edition: Edition) -> dict[int, Occurrence]:
+    found = occurrences(stream, line_index(edition))
+    chosen = best_chain(found, edition.lines)
+    if chosen:  # the section 四 shapes, only in a text that holds a table at all
+        sections.join_groups(chosen, found, edition.lines)
+        sections.by_heading(chosen, stream, edition.lines)
+        sections.unlabelled(chosen, found, edition.lines)
+    return chosen
+
+
+def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence], stream) -> None:
     form = load_form()
     placeholders: list[str] = []
+    reads = []
     for index, line in enumerate(edition.lines):
         occurrence = chosen.get(index)
         if occurrence is None:
@@ -81,6 +96,20 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence])
                 report.cells[cell] = Cell(None, None, "missing")
             continue
         read = read_line(line, occurrence.numbers, form.columns)
+        reads.append((line, occurrence, read))
+        if occurrence.unlabelled:
+            report.add("row_unlabelled", occurrence.label_line, label=line.label, printed=" ".join(p.text for p in occurrence.numbers))
+        if occurrence.typo:
+            report.add("label_typo", occurrence.label_line, printed=occurrence.typo, label=line.label)
+        for ref, cell in zip(line.cells, read.cells):
+            report.cells[ref] = cell
+    pending = [read.pending for _, _, read in reads if read.pending is not None]
+    if pending:
+        recover.resolve(pending, report.cells)
+    for line, occurrence, read in reads:
+        if read.pending is not None:
+            read.cells = recover.finish(read.pending)
+            _pending_findings(report, read.pending)
         for ref, cell in zip(line.cells, read.cells):
             report.cells[ref] = cell
             if cell.status == "placeholder":
@@ -90,7 +119,21 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence])
         _line_findings(report, line, occurrence, read)
     if placeholders:
         report.add("placeholder_cell", count=len(placeholders), cells=" ".join(placeholders[:5]))
-    _missing_findings(report, edition, chosen)
+    _missing_findings(report, edition, chosen, _printed_as_group(edition, chosen, stream))
+
+
+def _pending_findings(report: Report, p) -> None:
+    line, width = p.line, len(p.line.cells)
+    printed = " ".join(p.printed)
+    if p.count == 1:
+        values = recover.describe(p.readings[0])
+        report.add("cells_recovered", p.source_line, label=line.label, printed=printed, values=values, rules=recover.decided_by(p))
+        return
+    if p.kind == "collapsed":  # the short-row finding: which slots, nobody can tell
+        report.add("short_row", p.source_line, label=line.label, count=len(p.values), width=width, printed=printed, empty=width)
+        return
+    shown = "；".join(recover.describe(r) for r in p.readings[: recover.SHOWN]) or "-"
+    report.add("run_together_ambiguous", p.source_line, label=line.label, printed=printed, count=p.count, candidates=shown)
 
 
 def _label(ref: CellRef) -> str:
@@ -102,7 +145,11 @@ def _line_findings(report: Report, line, occurrence: Occurrence, read) -> None:
     width = len(line.cells)
     printed = " ".join(read.published)
     where = occurrence.numbers[0].line if occurrence.numbers else occurrence.label_line
-    if read.status == "extra":
+    if read.status == "grid":
+        blanks = sum(1 for c in read.cells if c.value is None)
+        if blanks:
+            report.add("blank_cells", where, label=line.label, count=blanks, width=width, printed=printed)
+    elif read.status == "extra":
         extra = " ".join(read.published[width:])
         report.add("extra_cells", where, label=line.label, count=len(read.published), width=width, extra=extra, printed=printed)
     elif read.status == "filled":
@@ -112,12 +159,29 @@ def _line_findings(report: Report, line, occurrence: Occurrence, read) -> None:
         report.add("short_row", where, label=line.label, count=len(read.published), width=width, printed=printed or "-", empty=width - kept)
 
 
-def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurrence]) -> None:
+def _printed_as_group(edition: Edition, chosen: dict[int, Occurrence], stream) -> set[str]:
+    """Rows not printed because their group was printed as one row (form.yml `printed_as_group`)."""
+    absent: set[str] = set()
+    for index, occurrence in chosen.items():
+        line = edition.lines[index]
+        if not line.group_keys:
+            continue
+        before = [p.text for p in stream[max(0, occurrence.position - 3) : occurrence.position] if not p.number]
+        label = match_key("".join(before), keep_numbering=line.strict)
+        if any(label.endswith(key) for key in line.group_keys):
+            absent.update(line.group_rows)
+    return absent
+
+
+def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurrence], absent: set[str]) -> None:
     form = load_form()
     by_table: dict[str, list[str]] = {}
     found_tables = {edition.lines[i].table for i in chosen}
+    not_printed = [line.label for i, line in enumerate(edition.lines) if i not in chosen and line.rows[0] in absent]
+    if not_printed:
+        report.add("group_printed_as_one_row", count=len(not_printed), labels="、".join(not_printed))
     for index, line in enumerate(edition.lines):
-        if index not in chosen:
+        if index not in chosen and line.rows[0] not in absent:
             by_table.setdefault(line.table, []).append(line.label)
     for table_id, labels in by_table.items():
         table = form.tables[table_id]

@@ -14,7 +14,6 @@ FORM_FILE = PACKAGE / "form" / "form.yml"
 REFERENCE = PACKAGE / "reference"
 RADICALS_FILE = REFERENCE / "radicals.tsv"
 DIVISIONS_FILE = REFERENCE / "divisions.csv"
-T2S_FILE = REFERENCE / "t2s.tsv"
 TEMPLATES = PACKAGE / "templates"
 
 

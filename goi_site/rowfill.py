@@ -17,19 +17,36 @@ from decimal import Decimal
 
 from .form import Column, Line
 from .record import Cell
+from .recover import Pending, collapsed, either, run_together
 from .tables import Piece
 
 @dataclass
 class LineRead:
     cells: list[Cell]
-    status: str  # complete | filled | short | extra | empty
+    status: str  # complete | grid | filled | short | extra | empty | pending
     published: list[str]  # the numbers as printed
+    pending: Pending | None = None  # a run-together or collapsed line, decided with its table
 
 
 def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> LineRead:
     width = len(line.cells)
-    published = [p.text for p in numbers]
     kinds = [columns[c.column] for c in line.cells]
+    published = [p.text for p in numbers]
+    if "" in published:  # a blank cell of a grid line
+        if len(numbers) == width:  # blanks hold their columns
+            cells = [Cell(None, p.line, "missing") if p.blank else _cell(p, kinds[i]) for i, p in enumerate(numbers)]
+            return LineRead(cells, "grid", [p.text or "□" for p in numbers])
+        numbers = [p for p in numbers if not p.blank]
+        published = [p.text for p in numbers]
+    if width > 1 and len(numbers) == 1 and numbers[0].text.isdigit() and len(numbers[0].text) > 1:
+        only = numbers[0]
+        if only.glued:  # no separator anywhere near: the cells ran together
+            return LineRead([], "pending", published, run_together(line, only.text, only.line))
+        if line.sums and len(only.text) >= width:  # cells run together, or one value: both tried
+            return LineRead([], "pending", published, either(line, only.text, only.line))
+    if 0 < len(numbers) < width - 1 and line.sums and all(type(p.value) is int for p in numbers):
+        pending = collapsed(line, [p.value for p in numbers], published, numbers[-1].line)
+        return LineRead([], "pending", published, pending)
     if len(numbers) >= width:
         cells = [_cell(p, kinds[i]) for i, p in enumerate(numbers[:width])]
         return LineRead(cells, "extra" if len(numbers) > width else "complete", published)

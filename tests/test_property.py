@@ -56,3 +56,25 @@ def test_arbitrary_text_never_crashes(text):
         return
     for cell in report.cells.values():
         assert cell.value is None or cell.line is not None
+
+
+def _drop_separators(text: str) -> str:
+    """What a crawler that drops every cell separator makes of a report."""
+    return "\n".join("".join(line.split()).replace("|", "") for line in text.split("\n"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), layout=st.sampled_from(["tabs", "spaces", "pipes"]), scale=st.sampled_from([0, 3, 50]))
+def test_run_together_cells_are_recovered_or_left_empty_never_invented(seed, layout, scale):
+    rng = random.Random(seed)
+    truth = random_truth(rng, scale=scale)
+    report = parse_text(_drop_separators(render(truth, layout, rng)))
+    wrong = {k: (v, report.value(*k)) for k, v in truth.cells.items() if report.value(*k) not in (None, v)}
+    assert wrong == {}
+    # a row the equations decide comes back whole; one they do not is named in a finding
+    for f in report.findings:
+        assert f.rule != "run_together_ambiguous" or "种（" in f.message
+    recovered = [c for c in report.cells.values() if c.status == "recovered"]
+    assert all(c.rule for c in recovered)
+    if scale == 0:  # all zeros: every row splits one way
+        assert all(report.value(*k) == v for k, v in truth.cells.items() if k[0] == "applications")

@@ -162,3 +162,149 @@ def test_crlf_and_bom_keep_line_numbers():
     r = parse_text(text)
     assert r.value("applications", "new", "total") == 7
     assert r.cells[next(c for c in r.cells if c.row == "new")].line == 6
+
+
+APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
+
+
+def row(report, name: str) -> list:
+    return [report.value("applications", name, c) for c in APPLICANTS]
+
+
+def test_grid_lines_keep_blank_cells_in_their_columns():
+    r = parse("collapsed.txt")
+    assert [r.value("disclosure", "regulations", c) for c in ("issued", "repealed", "in_force")] == [2, None, 5]
+    blank = next(f for f in r.findings if f.rule == "blank_cells")
+    assert blank.line == 4 and "1/3" in blank.message
+
+
+def test_collapsed_rows_are_placed_only_where_the_equations_decide():
+    r = parse("collapsed.txt")
+    # `4 1 5`: the balance of every column says where each value stands; blanks stay null
+    assert row(r, "new") == [4, 1, None, None, None, None, 5]
+    new_total = r.cells[next(c for c in r.cells if c.row == "new" and c.column == "total")]
+    assert new_total.status == "recovered" and new_total.rule == "balance" and new_total.line == 13
+    # six empty lines, then one value: outcome sums put it in the 总计 slot only
+    assert row(r, "unavailable_not_held") == [None] * 6 + [2]
+    assert r.cells[next(c for c in r.cells if c.row == "unavailable_not_held" and c.column == "total")].rule == "outcome_sum"
+    assert [f.line for f in r.findings if f.rule == "cells_recovered"] == [13, 32]
+
+
+def test_run_together_rows_split_where_one_split_fits():
+    r = parse("run_together.txt")
+    assert row(r, "carried_over") == [2, 0, 0, 0, 0, 0, 2]
+    # 123001016 splits two ways by its row total; the balance of the columns picks one
+    assert row(r, "new") == [12, 3, 0, 0, 1, 0, 16]
+    new = r.cells[next(c for c in r.cells if c.row == "new" and c.column == "natural_person")]
+    assert new.status == "recovered" and "balance" in new.rule and new.raw == "123001016"
+    assert row(r, "processed_total") == [11, 2, 0, 0, 1, 0, 14]
+    assert [r.value("appeals", "litigation_after_review", c) for c in ("upheld", "corrected", "other", "pending", "total")] == [2, 1, 0, 0, 3]
+    assert [r.value("disclosure", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [2, 1, 9]
+
+
+def test_ambiguous_run_together_rows_stay_empty_and_name_the_candidates():
+    r = parse("run_together.txt")
+    # 3018 in three columns with no equation: 3|0|18 or 30|1|8; never guessed
+    assert [r.value("disclosure", "regulations", c) for c in ("issued", "repealed", "in_force")] == [None] * 3
+    finding = next(f for f in r.findings if f.rule == "run_together_ambiguous")
+    assert finding.line == 4 and "3|0|18" in finding.message and "30|1|8" in finding.message
+
+
+def test_a_whole_table_on_one_line_with_no_separators():
+    r = parse("run_together_one_line.txt")
+    assert row(r, "new") == [12, 3, 0, 0, 1, 0, 16]
+    assert row(r, "unavailable_not_held") == [3, 1, 0, 0, 1, 0, 5]
+    assert row(r, "carried_forward") == [3, 1, 0, 0, 0, 0, 4]
+    assert r.value("appeals", "review", "total") == 1
+    assert [f.rule for f in r.findings if f.severity == "error"] == []
+
+
+def test_traditional_mirror_with_phrase_rewrites_and_pinyin():
+    # written by OpenCC's s2twp (檔案, 資訊, 製, 隻, 查詢), pinyin after some characters,
+    # one simplified phrase left inside the traditional text
+    r = parse("traditional_phrases.txt")
+    assert r.agency == "平顶山市湛河区商务局" and r.year == 2023
+    assert [r.value("disclosure", "regulations", c) for c in ("issued", "repealed", "in_force")] == [3, 0, 18]
+    assert r.value("disclosure", "normative_documents", "in_force") == 9  # 規範性檔案
+    assert row(r, "new") == [12, 3, 0, 0, 1, 0, 16]
+    assert row(r, "carried_over") == [2, 0, 0, 0, 0, 0, 2]
+    assert row(r, "withheld_admin_inquiry") == [0] * 7  # 查詢, which tw2sp alone makes 查找
+    assert [f.rule for f in r.findings if f.severity != "info"] == []
+
+
+@pytest.mark.parametrize("config", ["s2t", "s2tw", "s2twp", "s2hk"])
+def test_every_label_of_the_form_reads_back_from_every_traditional_converter(config):
+    import opencc
+
+    from goi_site.form import load_form
+    from goi_site.normalize import normalize_lines
+    from goi_site.text import match_key
+
+    converter = opencc.OpenCC(config)
+    labels = sorted({line.label for e in load_form().editions.values() for line in e.lines})
+    back = normalize_lines("\n".join(converter.convert(label) for label in labels))
+    assert [match_key(b) for b in back] == [match_key(label) for label in labels]
+
+
+APPEALS = ("upheld", "corrected", "other", "pending", "total")
+GROUPS = ("review", "litigation_direct", "litigation_after_review")
+
+
+@pytest.mark.parametrize("name", ["section4_two_row_header", "section4_stacked_header", "section4_three_tables"])
+def test_section_4_in_every_shape(name):
+    r = parse(f"{name}.txt")
+    assert [[r.value("appeals", g, c) for c in APPEALS] for g in GROUPS] == [[2, 1, 0, 1, 4], [0, 0, 1, 0, 1], [1, 0, 0, 0, 1]]
+    assert "missing_section" not in rules(r) or all("第四部分" not in f.message for f in r.findings if f.rule == "missing_section")
+
+
+def test_section_4_total_printed_zero_is_kept_and_flagged():
+    from goi_site.checks import check_report
+
+    r = parse("section4_total_zero.txt")
+    assert [r.value("appeals", "review", c) for c in APPEALS] == [2, 1, 0, 1, 0]  # as printed
+    flagged = [f for f in check_report(r) if f.rule == "review_total"]
+    assert len(flagged) == 1 and "=0" in flagged[0].message and "=4" in flagged[0].message
+
+
+def test_2021_table_printing_other_as_one_row():
+    r = parse("other_as_one_row.txt")
+    assert r.edition == "2021"
+    assert row(r, "other") == [0] * 7
+    assert row(r, "other_no_correction") == [None] * 7 and row(r, "other_unpaid_fee") == [None] * 7
+    assert "missing_row" not in rules(r)
+    note = next(f for f in r.findings if f.rule == "group_printed_as_one_row")
+    assert note.severity == "info" and "2 个分项" in note.message
+
+
+def test_label_typos_match_the_one_nearest_label():
+    r = parse("label_typos.txt")
+    assert row(r, "withheld_law_prohibited") == [1, 0, 0, 0, 0, 0, 1]  # 其他法律行政止公开
+    assert row(r, "withheld_third_party") == [2, 0, 0, 0, 0, 0, 2]  # 保护第三方合法权
+    typos = [f for f in r.findings if f.rule == "label_typo"]
+    assert [f.line for f in typos] == [9, 11] and "其他法律行政止公开" in typos[0].message
+
+
+def test_a_label_near_two_labels_is_not_matched():
+    from goi_site.form import load_form
+    from goi_site.tables import line_index
+
+    index = line_index(load_form().editions["2021"])
+    assert index.match_typo("属于类内部事务信息") != []  # one character missing: one nearest label
+    assert index.match_typo("属于四类内部事务") == []  # three edits from 三类内部事务信息: too far
+
+
+def test_prose_that_contradicts_the_table_is_a_finding_and_the_table_is_published():
+    r = parse("prose_vs_table.txt")
+    assert r.value("applications", "new", "total") == 16
+    finding = next(f for f in r.findings if f.rule == "prose_mismatch")
+    assert finding.line == 3 and "17" in finding.message and "16" in finding.message
+
+
+def test_markdown_rows_unlabelled_annotated_and_with_group_cells():
+    r = parse("markdown_rows.txt")
+    # the row between 予以公开 and 国家秘密 lost its label: its neighbours fix it
+    assert row(r, "partially_granted") == [2, 0, 0, 0, 0, 0, 2]
+    assert next(f for f in r.findings if f.rule == "row_unlabelled").line == 11
+    assert [r.value("disclosure", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [22, 0, 30]
+    assert row(r, "granted") == [3, 0, 0, 0, 0, 0, 3]  # group label as an extra cell
+    assert row(r, "withheld_law_prohibited") == [0] * 7  # after a page footer inside the table
