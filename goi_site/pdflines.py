@@ -122,7 +122,8 @@ def page_lines(page, chars: list[dict], body: float) -> list[Line]:
         previous = out[-1] if out else None
         if (previous is not None and line.size > body * 1.15 and abs(previous.size - line.size) < 0.5
                 and line.top - previous.bottom < line.size and len(line.groups) == 1 == len(previous.groups)):
-            previous.chars = previous.chars + [dict(c, x0=previous.x1 + c["x0"], x1=previous.x1 + c["x1"]) for c in line.chars]
+            shift = previous.x1 - line.chars[0]["x0"]  # set the second line's characters after the first's
+            previous.chars = previous.chars + [dict(c, x0=c["x0"] + shift, x1=c["x1"] + shift) for c in line.chars]
             previous.bottom = line.bottom  # a title printed large and wrapped is one line
             continue
         out.append(line)

@@ -17,6 +17,7 @@ of text in reading order. Pure: a pdfplumber PDF in, text out.
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from .pdflines import Line, cell_text, find_runs, is_number, join_wrapped, page_
 
 RULE_THICKNESS = 3.0  # points: a filled rectangle thinner than this is drawn as a rule
 EDGE_MATCH = 3.0  # points: column edges of a table's two parts on two pages agree within this
+_LABEL_START = re.compile(r"^\s*(第|信息内容|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.．、])")
 
 
 @dataclass
@@ -102,9 +104,10 @@ def _broken_row(last: list[str], first: list[str]) -> bool:
     """The first row of a table's continuation is the rest of the row the page broke.
 
     It is when no column holds text in both parts except label text (a label that wraps
-    over the break), and one part has no numbers at all: either the numbers stayed above
-    with the start of the label, or they went below with no new label beside them."""
-    if len(last) != len(first):
+    over the break), one part has no numbers at all (the numbers stayed above with the
+    start of the label, or went below with no new label beside them), and no text below
+    starts the way a label or a title starts (第…, 一、, （一）, 1.)."""
+    if len(last) != len(first) or any(_LABEL_START.match(cell) for cell in first):
         return False
     for top, bottom in zip(last, first):
         if top and bottom and (is_number(top) or is_number(bottom)):
@@ -112,7 +115,7 @@ def _broken_row(last: list[str], first: list[str]) -> bool:
     if not _numbers(first):
         return any(first)
     if not _numbers(last):
-        return all(not bottom or top for top, bottom in zip(last, first))  # no label starts below
+        return all(not bottom or top or is_number(bottom) for top, bottom in zip(last, first))  # no label starts below
     return False
 
 
