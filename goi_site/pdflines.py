@@ -140,17 +140,29 @@ def _label_only(line: Line, run: list[Line]) -> bool:
     return all(g[-1]["x1"] - g[0]["x0"] <= width / 3 for g in line.groups)
 
 
-def find_runs(lines: list[Line]) -> list[tuple[str, list[Line]]]:
-    """('text', [line]) and ('table', lines of a borderless table), in order; page numbers
-    met inside a table come right after it."""
-    out: list[tuple[str, list[Line]]] = []
+def _stacked(line: Line) -> bool:
+    """A line of a header stacked one character per line: single characters spaced apart."""
+    groups = line.groups
+    return not line.margin and all(len(chars_text(g)) == 1 and _CJK.match(chars_text(g)) for g in groups)
+
+
+def find_runs(lines: list[Line]) -> list[tuple[str, list[Line], list[Line]]]:
+    """('text', [line], []) and ('table', lines of a borderless table, its stacked header
+    lines), in order; page numbers met inside a table come right after it."""
+    out: list[tuple[str, list[Line], list[Line]]] = []
     index = 0
     while index < len(lines):
         line = lines[index]
         if not line.numeric or line.margin:
-            out.append(("text", [line]))
+            out.append(("text", [line], []))
             index += 1
             continue
+        header: list[Line] = []  # vertical headers right above the numbers (结/果/维/持 …)
+        while out and out[-1][0] == "text" and _stacked(out[-1][1][0]) and _close(out[-1][1][0], (header or [line])[0], 2.0):
+            header.insert(0, out.pop()[1][0])
+        if len(header) < 2 or all(len(l.groups) == 1 for l in header):
+            out.extend(("text", [l], []) for l in header)
+            header = []
         run, held = [line], []
         index += 1
         while index < len(lines):
@@ -164,11 +176,11 @@ def find_runs(lines: list[Line]) -> list[tuple[str, list[Line]]]:
             else:
                 break
             index += 1
-        if sum(1 for l in run if l.numeric) >= 2:
-            out.append(("table", run))
+        if sum(1 for l in run if l.numeric) >= (1 if header else 2):
+            out.append(("table", run, header))
         else:
-            out.extend(("text", [l]) for l in run)
-        out.extend(("text", [l]) for l in held)
+            out.extend(("text", [l], []) for l in run)
+        out.extend(("text", [l], []) for l in held)
     return out
 
 
@@ -179,9 +191,10 @@ def _close(above: Line, below: Line, lines_apart: float) -> bool:
     return below.top - above.bottom <= lines_apart * below.size
 
 
-def table_rows(run: list[Line]) -> list[list[str]]:
-    """Grid rows of a borderless table: columns from the rivers, rows from its number lines."""
-    spans = sorted((c["x0"], c["x1"]) for line in run for c in line.chars)
+def table_rows(run: list[Line], header: list[Line] = ()) -> list[list[str]]:
+    """Grid rows of a borderless table: columns from the rivers, rows from its number lines.
+    A stacked header becomes one row, each column's characters read top to bottom."""
+    spans = sorted((c["x0"], c["x1"]) for line in [*header, *run] for c in line.chars)
     columns: list[list[float]] = []
     for x0, x1 in spans:
         if columns and x0 <= columns[-1][1] + RIVER:
@@ -207,7 +220,8 @@ def table_rows(run: list[Line]) -> list[list[str]]:
     order: dict[int, list[tuple[float, list[list[dict]]]]] = {id(a): [] for a in anchors}
     for owner, line in _owners(run, position):
         order[id(owner)].append((position[id(line)][0], cells(line)))
-    rows = []
+    rows = [[join_wrapped([chars_text(cells(l)[i]) for l in chunk]) for i in range(len(columns))]
+            for chunk in _header_rows(list(header))]
     for anchor in anchors:
         pieces = sorted(order[id(anchor)], key=lambda p: p[0])
         rows.append([join_wrapped([chars_text(p[1][i]) for p in pieces if p[1][i]]) for i in range(len(columns))])
@@ -246,3 +260,18 @@ def _owners(run: list[Line], position: dict[int, tuple[float, float]]):
         else:
             between.append(line)
     yield from settle(None)
+
+
+def _header_rows(header: list[Line]) -> list[list[Line]]:
+    """Lines of a stacked header cut into its rows where the gap is clearly wider than
+    between two characters of one cell (a page break inside the header is no cut)."""
+    if not header:
+        return []
+    gaps = [b.top - a.bottom for a, b in zip(header, header[1:]) if a.page == b.page]
+    narrow = min(gaps) if gaps else 0.0
+    rows = [[header[0]]]
+    for above, line in zip(header, header[1:]):
+        if line.page == above.page and line.top - above.bottom > narrow + 1.5:
+            rows.append([])
+        rows[-1].append(line)
+    return rows

@@ -148,9 +148,9 @@ def join_pages(blocks: list[Block]) -> list[Block]:
 
 def _line_blocks(lines: list[Line]) -> list[Block]:
     blocks = []
-    for kind, run in find_runs(lines):
+    for kind, run, header in find_runs(lines):
         if kind == "table":
-            blocks.append(Block(run[0].page, run[0].top, rows=table_rows(run), end_page=run[-1].page))
+            blocks.append(Block(run[0].page, run[0].top, rows=table_rows(run, header), end_page=run[-1].page))
         else:
             blocks.extend(Block(line.page, line.top, lines=[line.text], margin=line.margin) for line in run)
     return blocks
