@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .decode import MAX_BYTES, decode
 from .errors import InputError
+from .pdftables import pdf_tables_text
 
 SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a scanned PDF can be large; its text is small
@@ -107,28 +108,8 @@ def pdf_text(data: bytes) -> str:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on broken files
         raise InputError(f"not a readable PDF ({type(exc).__name__})") from None
-    parts: list[str] = []
     with pdf:
-        for page in pdf.pages:
-            tables = page.find_tables()
-            boxes = [t.bbox for t in tables]
-            blocks: list[tuple[float, str]] = []
-            for table in tables:
-                rows = table.extract()
-                text = "\n".join("\t".join(_cell_text(c or "") for c in row) for row in rows)
-                blocks.append((table.bbox[1], text))
-
-            def outside(obj, boxes=boxes):
-                x = (obj["x0"] + obj["x1"]) / 2
-                y = (obj["top"] + obj["bottom"]) / 2
-                return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
-
-            rest = page.filter(outside) if boxes else page
-            for line in rest.extract_text_lines(layout=False, strip=True):
-                blocks.append((line["top"], line["text"]))
-            blocks.sort(key=lambda b: b[0])
-            parts.append("\n".join(text for _, text in blocks))
-    text = "\n".join(parts).strip()
+        text = pdf_tables_text(pdf).strip()  # tables from the page geometry, see pdftables
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise InputError("the PDF has no text layer (a scan?): run OCR first, or copy the text from the agency's web page")
     return text + "\n"
