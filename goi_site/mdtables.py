@@ -8,7 +8,8 @@ and what is undone here, without inventing a cell:
 - page footers (`— 4 —`, `第 4 页`) printed between table rows are dropped, so the
   table continues;
 - an annotated cell pulled out of its row (`| 22（其中修订 16 件） |`) goes back into
-  the one empty cell of the row it came from; the annotation follows the table;
+  the one empty cell of the row it came from, as its number; the annotation is not a cell
+  of the form and is left out (printed beside a label it would read as another row);
 - group labels printed as extra cells, and a row whose label is lost but whose numbers
   are in order, are kept as they are (the parser places them by their neighbours).
 Headings lose their `#`, emphasis its `*`; other lines are kept in order.
@@ -133,9 +134,8 @@ def _unclosed(text: str) -> bool:
 
 def table_text(rows: list[list[str]]) -> list[str]:
     rows = [r for r in rows if not (len([c for c in r if c]) == 1 and _FOOTER.match(next(c for c in r if c)))]
-    rows, notes = _put_back_annotated(rows)
-    rows = _join_wrapped_labels(rows)
-    return ["\t".join(r) for r in rows if any(r)] + notes
+    rows = _join_wrapped_labels(_put_back_annotated(rows))
+    return ["\t".join(r) for r in rows if any(r)]
 
 
 def _join_wrapped_labels(rows: list[list[str]]) -> list[list[str]]:
@@ -218,9 +218,7 @@ def _append_label(row: list[str], label_row: list[str]) -> list[str]:
     return cells
 
 
-def _put_back_annotated(rows: list[list[str]]) -> tuple[list[list[str]], list[str]]:
-    out: list[list[str]] = []
-    notes: list[str] = []
+def _put_back_annotated(rows: list[list[str]]) -> list[list[str]]:
     skip: set[int] = set()
     rows = [list(r) for r in rows]
     for index, row in enumerate(rows):
@@ -233,11 +231,9 @@ def _put_back_annotated(rows: list[list[str]]) -> tuple[list[list[str]], list[st
                 holes = _holes(rows[neighbour])
                 if len(holes) == 1:
                     rows[neighbour][holes[0]] = match.group("number")
-                    notes.append(f"{_label(rows[neighbour], _first_number(rows[neighbour]))}：{filled[0]}")
                     skip.add(index)
                     break
-    out = [r for i, r in enumerate(rows) if i not in skip]
-    return out, notes
+    return [r for i, r in enumerate(rows) if i not in skip]
 
 
 def _holes(row: list[str]) -> list[int]:
