@@ -48,12 +48,32 @@ def label_of(cell: str) -> str | None:
     return compact if compact in page_fields().role_of else None
 
 
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    fields = page_fields()
+
+    def alternatives(labels) -> str:
+        first = "".join(sorted({label[0] for label in labels}))
+        spaced = [r"\s*".join(map(re.escape, label)) for label in sorted(labels, key=len, reverse=True)]
+        return f"(?=[{re.escape(first)}])(?:" + "|".join(spaced) + ")"  # the lookahead fails most lines at once
+
+    labelled = re.compile(rf"^\s*({alternatives(fields.role_of)})\s*[：:]\s*(.+)$", re.S)
+    glued = re.compile(rf"^\s*{alternatives(fields.roles['title'] + fields.roles['agency'])}\s*[：:]?\s*(?=\S.{{4}})")
+    return labelled, glued
+
+
+@lru_cache(maxsize=1)
+def _prefixes() -> frozenset[str]:
+    """The first two characters of every label: the field lines the readers write start with one."""
+    return frozenset(label[:2] for label in page_fields().role_of)
+
+
 def split_labelled(cell: str) -> tuple[str, str] | None:
     """(label, value) of a cell that holds both (`发布机构：沭阳县发展和改革局`), else None."""
-    match = re.match(r"^\s*([^：:]{1,8}?)\s*[：:]\s*(.+)$", cell, re.S)
-    if match and _compact(match.group(1)) in page_fields().role_of:
-        return _compact(match.group(1)), match.group(2).strip()
-    return None
+    if "：" not in cell and ":" not in cell:
+        return None
+    match = _patterns()[0].match(cell)
+    return (_compact(match.group(1)), match.group(2).strip()) if match else None
 
 
 def table_fields(rows: list[list[str]]) -> list[tuple[str, str]] | None:
@@ -105,15 +125,14 @@ def page_hints(lines: list[str], scan: int = 80) -> PageHints:
     """The metadata fields printed as `label：value` lines near the top of a text."""
     fields = page_fields()
     found: dict[str, list[tuple[int, str]]] = {}
+    prefixes = _prefixes()
     for line in lines[:scan]:
-        if "：" not in line and ":" not in line:
+        if line[:2] not in prefixes or "\t" in line:  # nearly every line of a report fails here, cheaply
             continue
         both = split_labelled(line)
-        if both is None or "\t" in line:
-            continue
-        label, value = both
-        role = fields.role_of[label]
-        found.setdefault(role, []).append((fields.roles[role].index(label), value))
+        if both:
+            role = fields.role_of[both[0]]
+            found.setdefault(role, []).append((fields.roles[role].index(both[0]), both[1]))
 
     def best(role: str) -> str | None:
         values = sorted(found.get(role, []))
@@ -121,18 +140,13 @@ def page_hints(lines: list[str], scan: int = 80) -> PageHints:
 
     agency = best("agency")
     if agency is not None and not agency.endswith(fields.agency_endings):
-        agency = None  # 发布机构：本站, 发布机构：-
+        agency = None  # 发布机构：-, a site's own name
     return PageHints(agency=agency, title=best("title"), date=best("date"))
 
 
 def strip_label(line: str) -> str:
-    """A line without a leading field label glued to it (`名称沭阳县…报告` → `沭阳县…报告`)."""
-    both = split_labelled(line)
-    if both:
-        return both[1]
-    compact = line.lstrip()
-    fields = page_fields()
-    for label in sorted(fields.roles["title"] + fields.roles["agency"], key=len, reverse=True):
-        if compact.startswith(label) and len(compact) > len(label) + 4:
-            return compact[len(label):].lstrip("：: \t")
-    return line
+    """A line without a field label glued before it (`名称沭阳县…报告`, `名称：…` → `沭阳县…报告`)."""
+    if line[:2] not in _prefixes():
+        return line
+    match = _patterns()[1].match(line)
+    return line[match.end():] if match else line
