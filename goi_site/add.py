@@ -1,4 +1,4 @@
-"""`goi add`: put a report into the corpus from a .txt, .html, .pdf or .docx file.
+"""`goi add`: put a report into the corpus from a .txt, .md, .html, .pdf or .docx file.
 
 Extract the text, detect agency, region, year and edition (options override), check
 it, and write `data/<province>/<agency id>/<year>.txt` with its `.yml` beside it.
@@ -25,6 +25,7 @@ from .divisions import load_divisions
 from .errors import GoiError, InputError
 from .extract import source_text
 from .metadata import Metadata, read_metadata, sidecar, year_problem
+from .pagemeta import page_hints
 from .parser import parse_text
 from .reader import display_path
 from .textsafe import one_line
@@ -59,7 +60,7 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     meta = Metadata(
         path="(goi add options)",
         agency=agency or first.agency or "",
-        year=year or first.year or 0,
+        year=year or first.year or page_hints(text.splitlines()).report_year or 0,  # a page's 发布日期 as a hint
         retrieved=retrieved or dt.date.today(),
         region=[p for p in re.split(r"\s*[/／>›]\s*|\s+", region.strip()) if p] if region else first.region.path(),
         division_code=None if region else first.region.code,

@@ -112,7 +112,7 @@ def validate(
 
 @app.command()
 def add(
-    source: Path = typer.Argument(..., help="The report: a .txt, .html, .pdf or .docx file."),
+    source: Path = typer.Argument(..., help="The report: a .txt, .md, .html, .pdf or .docx file."),
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     agency: str = typer.Option(None, "--agency", help="The agency's full name, if the title does not give it."),
     region: str = typer.Option(None, "--region", help="Province / city / county, e.g. 某某省/某某市/某某区."),

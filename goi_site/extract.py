@@ -1,4 +1,4 @@
-"""Text out of the formats reports are published in: HTML pages, PDF and Word files.
+"""Text out of the formats reports are published in: HTML pages, Markdown, PDF and Word files.
 
 Tables come out as one line per row with cells separated by tabs, which is what the
 parser reads best; everything else comes out as lines of text, in reading order.
@@ -15,8 +15,11 @@ from pathlib import Path
 from .decode import MAX_BYTES, decode
 from .errors import InputError
 from .pdftables import pdf_tables_text
+from .htmltables import html_text
+from .mdtables import markdown_text
+from .tablegrid import Cell, clean, table_lines
 
-SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
+SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a scanned PDF can be large; its text is small
 
 
@@ -24,79 +27,7 @@ def _cell_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-# ---- HTML ------------------------------------------------------------------------
-
-_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "br", "tr", "title", "pre"}
-
-
-def html_text(data: bytes) -> str:
-    from bs4 import BeautifulSoup
-
-    text = _decode_html(data)
-    soup = BeautifulSoup(text, "html.parser")
-    for node in soup(["script", "style", "noscript", "template", "head"]):
-        if node.name != "head":
-            node.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    if soup.head:
-        soup.head.decompose()
-    lines: list[str] = []
-    body = soup.body or soup
-    _walk(body, lines)
-    out = [line for line in (re.sub(r"[ \t\u3000\xa0]+$", "", l) for l in lines)]
-    text = "\n".join(out)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
-    if title and title not in text[:500]:
-        text = title + "\n\n" + text
-    return text + "\n"
-
-
-def _walk(node, lines: list[str]) -> None:
-    from bs4 import NavigableString, Tag
-
-    buffer: list[str] = []
-
-    def flush():
-        joined = _cell_text("".join(buffer))
-        if joined:
-            lines.append(joined)
-        buffer.clear()
-
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            buffer.append(str(child))
-        elif isinstance(child, Tag):
-            if child.name == "table":
-                flush()
-                for row in child.find_all("tr"):
-                    if row.find_parent("table") is not child:
-                        continue  # rows of a nested table are read with it
-                    cells = [_cell_text(c.get_text(" ")) for c in row.find_all(["td", "th"], recursive=False)]
-                    lines.append("\t".join(cells))
-                lines.append("")
-            elif child.name == "br":
-                flush()
-            elif child.name in _BLOCKS:
-                flush()
-                _walk(child, lines)
-                flush()
-            else:
-                buffer.append(child.get_text(""))
-    flush()
-
-
-def _decode_html(data: bytes) -> str:
-    head = data[:4096].decode("ascii", errors="ignore")
-    match = re.search(r"charset=[\"']?([A-Za-z0-9_-]+)", head, re.I)
-    if match:
-        name = match.group(1).lower()
-        name = "gb18030" if name in ("gb2312", "gbk", "gb18030") else name
-        try:
-            return data.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode(data)[0]
-
+# ---- HTML: htmltables.py; Markdown: mdtables.py ---------------------------------
 
 # ---- PDF -------------------------------------------------------------------------
 
@@ -133,17 +64,34 @@ def docx_text(data: bytes) -> str:
             text = _cell_text(Paragraph(block, document).text)
             lines.append(text)
         elif tag == "tbl":
-            table = Table(block, document)
-            for row in table.rows:
-                cells, seen = [], set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # a merged cell appears once per column it spans
-                        continue
-                    seen.add(id(cell._tc))
-                    cells.append(_cell_text(cell.text))
-                lines.append("\t".join(cells))
+            lines.extend(table_lines(_docx_grid(Table(block, document))))
             lines.append("")
     return "\n".join(lines).strip() + "\n"
+
+
+def _docx_grid(table) -> list[list[Cell]]:
+    """A Word table's rows by grid position: a merged cell once, at its first position.
+
+    python-docx's row.cells repeats a merged cell once per grid column and per row it
+    covers; the XML says where each cell starts (w:gridBefore, w:gridSpan, w:vMerge),
+    so that is what is read: a vertically merged continuation is a covered (empty) cell.
+    """
+    from docx.oxml.ns import qn
+    from docx.table import _Cell
+
+    rows = []
+    for tr in table._tbl.tr_lst:
+        cells = []
+        before = tr.trPr.find(qn("w:gridBefore")) if tr.trPr is not None else None
+        if before is not None:
+            cells.append(Cell("", int(before.get(qn("w:val")) or 1)))
+        for tc in tr.tc_lst:
+            span = tc.grid_span or 1
+            continued = tc.vMerge == "continue"
+            text = "" if continued else clean(" ".join(p.text for p in _Cell(tc, table).paragraphs))
+            cells.append(Cell(text, span))
+        rows.append(cells)
+    return rows
 
 
 # ---- dispatch --------------------------------------------------------------------
@@ -152,7 +100,7 @@ def source_text(path: Path) -> tuple[bytes, str]:
     """(bytes to keep, how they were obtained) for a report source file."""
     suffix = path.suffix.lower()
     if suffix not in SOURCE_SUFFIXES:
-        raise InputError(f"unsupported file type {suffix or '(none)'}; give .txt, .html, .pdf or .docx")
+        raise InputError(f"unsupported file type {suffix or '(none)'}; give .txt, .md, .html, .pdf or .docx")
     if not path.exists():
         raise InputError("no such file")
     if path.is_dir():
@@ -160,7 +108,7 @@ def source_text(path: Path) -> tuple[bytes, str]:
     if not path.is_file():  # a FIFO or device would block or never end
         raise InputError("is not a regular file")
     size = path.stat().st_size
-    limit = MAX_BYTES if suffix == ".txt" else MAX_SOURCE_BYTES
+    limit = MAX_BYTES if suffix in (".txt", ".md", ".markdown") else MAX_SOURCE_BYTES
     if size > limit:
         raise InputError(f"{size / 1e6:.1f} MB is too large for a report (limit {limit // 2**20} MB)")
     data = path.read_bytes()
@@ -168,6 +116,8 @@ def source_text(path: Path) -> tuple[bytes, str]:
         return data, "text"
     if not data.strip():
         raise InputError("the file is empty")
+    if suffix in (".md", ".markdown"):
+        return markdown_text(decode(data)[0]).encode("utf-8"), "Markdown"
     if suffix in (".html", ".htm"):
         return html_text(data).encode("utf-8"), "HTML"
     if suffix == ".pdf":

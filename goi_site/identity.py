@@ -18,6 +18,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from .divisions import Division, load_divisions
+from .pagemeta import page_hints, strip_label
 from .record import Region
 
 _TITLE = re.compile(
@@ -44,13 +45,16 @@ class Identity:
 
 def find_title(lines: list[str]) -> tuple[str | None, int | None, str | None, int | None]:
     """(title, its line, agency as printed, year) from the first title-like line."""
+    publisher = page_hints(lines).agency  # a crawled page's 发布机构, when it printed one
     for number, line in enumerate(lines[:_TITLE_SCAN_LINES], start=1):
-        compact = re.sub(r"\s+", "", _DECORATION.sub("", line))
+        compact = re.sub(r"\s+", "", _DECORATION.sub("", strip_label(line)))  # never 名称… as a name
         match = _TITLE.match(compact)
         if match:
             agency = _FILLER.sub("", match.group("before") or match.group("after")) or None
+            if publisher and (agency is None or publisher.endswith(agency)):
+                agency = publisher  # the page's 发布机构 names the same agency in full
             return compact, number, agency, int(match.group("year"))
-    return None, None, None, None
+    return None, None, publisher, None
 
 
 def full_name(short: str, division: Division | None, text: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 FORM_FILE = PACKAGE / "form" / "form.yml"
+PAGE_METADATA_FILE = PACKAGE / "form" / "page_metadata.yml"
 REFERENCE = PACKAGE / "reference"
 RADICALS_FILE = REFERENCE / "radicals.tsv"
 DIVISIONS_FILE = REFERENCE / "divisions.csv"
