@@ -24,6 +24,8 @@ from .decode import decode
 from .divisions import load_divisions
 from .errors import GoiError, InputError
 from .extract import source_text
+from .ocrmark import mark_ocr, tokens_for, tokens_tsv
+from .ocrmark import sidecar as ocr_sidecar
 from .metadata import Metadata, read_metadata, sidecar
 from .parser import parse_text
 from .reader import display_path
@@ -53,6 +55,8 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
                year: int | None = None, source_url: str | None = None, retrieved: dt.date | None = None,
                replace: bool = False, dry_run: bool = False) -> Added:
     data, how = source_text(source)
+    tokens = tokens_for(source, data)  # the confidences of a scan read by OCR; None otherwise
+    how = "OCR" if tokens is not None else how
     text, _ = decode(data)
     first = parse_text(text, source=display_path(source))
     meta = Metadata(
@@ -71,6 +75,8 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     if not meta.year:
         raise AddError("could not find the report year in the title; give it with --year 2024")
     report = parse_text(text, source=display_path(source), meta=meta)
+    if tokens is not None:
+        mark_ocr(report, tokens)
     if report.region.code is None:
         raise AddError(f"could not place {meta.agency} in a region; give it with --region 河南省/平顶山市/湛河区")
     if not report.agency_id:
@@ -90,10 +96,15 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     if not dry_run:
         _write_atomically(text_path, data)
         _write_atomically(meta_path, _metadata_yaml(meta, report.sha256).encode("utf-8"))
+        if tokens is not None:
+            _write_atomically(ocr_sidecar(text_path), tokens_tsv(tokens).encode("utf-8"))
+        else:  # a text report replacing a scan: the old confidences are not its own
+            ocr_sidecar(text_path).unlink(missing_ok=True)
         for old in existing:
             if old != text_path:  # --replace of a copy filed elsewhere: keep one
                 old.unlink()
                 sidecar(old).unlink(missing_ok=True)
+                ocr_sidecar(old).unlink(missing_ok=True)
     report.source = display_path(text_path)
     return Added(report, text_path, meta_path, bool(existing), not dry_run)
 

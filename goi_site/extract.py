@@ -129,8 +129,10 @@ def pdf_text(data: bytes) -> str:
             blocks.sort(key=lambda b: b[0])
             parts.append("\n".join(text for _, text in blocks))
     text = "\n".join(parts).strip()
-    if not re.search(r"[\u4e00-\u9fff]", text):
-        raise InputError("the PDF has no text layer (a scan?): run OCR first, or copy the text from the agency's web page")
+    if not re.search(r"[\u4e00-\u9fff]", text):  # no text layer: a scan
+        from .ocr import ocr_pdf_text  # imported here: only scans pay for the OCR engine
+
+        return ocr_pdf_text(data)
     return text + "\n"
 
 

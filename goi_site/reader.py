@@ -16,6 +16,7 @@ from .decode import MAX_BYTES, decode
 from .errors import GoiError, InputError, MetadataError
 from .extract import source_text
 from .metadata import read_metadata, sidecar
+from .ocrmark import mark_ocr, tokens_for
 from .parser import parse_text
 from .record import Report
 
@@ -61,6 +62,9 @@ def read_report(path: Path, data: bytes | None = None) -> Report:
                 f"{display_path(meta_path)}: sha256 does not match the text file: the report text must be kept as received"
             )
     report = parse_text(text, source=source, meta=meta)
+    tokens = tokens_for(path, data)
+    if tokens is not None:  # read by OCR: mark every value, empty the rows that fail their sums
+        mark_ocr(report, tokens)
     report.findings.extend(check_report(report))  # the rules of one report: run (and cached) with its reading
     report.sha256 = hashlib.sha256(data).hexdigest()
     report.encoding = encoding
