@@ -1,6 +1,7 @@
 """OCR on the rasterised scans: cell accuracy and seconds per page, for each engine.
 
     .venv/bin/python bench/ocr_bench.py [rapidocr|tesseract ...]
+    GOI_OCR_SAVE=/tmp/ocr .venv/bin/python bench/ocr_bench.py rapidocr   # also keep each scan's text
 
 Runs the whole scanned-PDF path (render, deskew, rulings, OCR, grid, parse, OCR marking
 with its row rejections) over tests/fixtures/accuracy/pdf-scanned/*.pdf and compares
@@ -18,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -73,6 +75,10 @@ def measure(read, pdf: Path) -> dict:
     started = time.perf_counter()
     text, tokens = ocr.ocr_pdf(data, read)
     seconds = time.perf_counter() - started
+    if os.environ.get("GOI_OCR_SAVE"):
+        keep = Path(os.environ["GOI_OCR_SAVE"])
+        keep.mkdir(parents=True, exist_ok=True)
+        (keep / f"{pdf.stem}.{read.__name__}.txt").write_text(text, encoding="utf-8")
     report = parse_text(text, source=pdf.name)
     mark_ocr(report, tokens)
     expected = expected_cells(json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8")))

@@ -18,7 +18,7 @@ lines, grouped by their vertical overlap.
 
 from __future__ import annotations
 
-import io
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +33,7 @@ MAX_PAGES = 60
 INK = 160  # gray level below which a pixel is ink (paper ≈ 240, ink ≈ 20 after noise)
 RULE_RUN = 0.06  # a ruling line: a dark run at least this share of the page width
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+MAX_RULE = 6  # pixels: a ruling line is thin at any scan resolution up to 300 dpi
 _SPECKS = re.compile(r"[.:,;'`·、。，：]*(\d+(?:\.\d+)?)[.:,;'`·、。，：]*")
 _LOOKALIKE_ZERO = str.maketrans({"O": "0", "o": "0", "〇": "0", "０": "0"})
 
@@ -137,6 +138,39 @@ class Grid:
     rows: list[tuple[int, int]]  # (top, bottom) of each band
     columns: list[list[int]]  # per band: x of the vertical rulings, left to right
 
+    def band_of(self, box: Box) -> int | None:
+        if not (self.left <= box.cx <= self.right):
+            return None
+        return next((r for r, (top, bottom) in enumerate(self.rows) if top <= box.cy < bottom), None)
+
+    def split(self, box: Box) -> list[Box]:
+        """A box that runs across vertical rulings of its band, cut at them.
+
+        With the rulings erased, the detector joins text of neighbouring cells when they
+        sit close (`行政事业性收费 0`, a row of one-digit cells, a header wrapped in narrow
+        columns). Whitespace-separated words go to the cells they fall in when there is one
+        per cell; otherwise the text is cut where its estimated advance (a CJK character is
+        one em, a digit or Latin letter half) crosses each ruling."""
+        band = self.band_of(box)
+        if band is None:
+            return [box]
+        margin = (box.y1 - box.y0) * 0.3
+        cuts = [x for x in self.columns[band] if box.x0 + margin < x < box.x1 - margin]
+        if not cuts:
+            return [box]
+        bounds = [box.x0, *cuts, box.x1]
+        words = box.text.split()
+        if len(words) == len(bounds) - 1:
+            pieces = words
+        else:
+            text = box.text.replace(" ", "")
+            advance = np.cumsum([1.0 if ord(ch) > 0x2E80 else 0.5 for ch in text])
+            scale = (box.x1 - box.x0) / advance[-1]
+            ends = [int(np.searchsorted(advance * scale, cut - box.x0)) for cut in cuts]
+            pieces = [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)])]
+        return [Box(piece, left, box.y0, right, box.y1, box.confidence)
+                for piece, left, right in zip(pieces, bounds, bounds[1:]) if piece]
+
     def cell_of(self, box: Box) -> tuple[int, int] | None:
         if not (self.left <= box.cx <= self.right):
             return None
@@ -156,9 +190,11 @@ def find_grids(gray: np.ndarray) -> list[Grid]:
     run = max(20, int(width * RULE_RUN))
     horizontal = _runs(ink, run)
     counts = horizontal.sum(axis=1)
-    rule_rows = _group(np.flatnonzero(counts > width * 0.15))
+    rule_rows = _group(np.flatnonzero(counts > width * 0.15), gap=1)
     rulings = []
     for top, bottom in rule_rows:
+        if bottom - top > MAX_RULE:
+            continue  # a filled bar (a redaction, a banner), not a line
         xs = np.flatnonzero(horizontal[top : bottom + 1].any(axis=0))
         rulings.append(((top + bottom) // 2, int(xs.min()), int(xs.max())))
     grids: list[Grid] = []
@@ -272,9 +308,12 @@ def page_lines(gray: np.ndarray, read=read_boxes) -> list[tuple[float, list[tupl
     loose: list[Box] = []
     for box in boxes:
         for g, grid in enumerate(grids):
-            cell = grid.cell_of(box)
-            if cell is not None:
-                placed.setdefault((g, *cell), []).append(box)
+            pieces = grid.split(box)
+            cells = [grid.cell_of(piece) for piece in pieces]
+            if cells[0] is not None:
+                for piece, cell in zip(pieces, cells):
+                    if cell is not None:
+                        placed.setdefault((g, *cell), []).append(piece)
                 break
         else:
             loose.append(box)
@@ -313,7 +352,14 @@ def ocr_pdf(data: bytes, read=read_boxes) -> tuple[str, list[Token]]:
 
 
 def ocr_pdf_text(data: bytes) -> str:
-    """The text of a scanned PDF; its tokens are remembered for the reader (ocrmark.tokens_for)."""
-    text, tokens = ocr_pdf(data)
+    """The text of a scanned PDF; its tokens are remembered for the reader (ocrmark.tokens_for).
+    A scan read once in this process is not read again (OCR takes seconds per page)."""
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _DONE:
+        _DONE[key] = ocr_pdf(data)
+    text, tokens = _DONE[key]
     remember(text.encode("utf-8"), tokens)
     return text
+
+
+_DONE: dict[str, tuple[str, list[Token]]] = {}
