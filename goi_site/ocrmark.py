@@ -92,7 +92,7 @@ def mark_ocr(report: Report, tokens: list[Token]) -> None:
             continue
         first = cells[plan.left[0]]
         label = load_form().row(plan.rule.table, plan.scope).short
-        report.add("ocr_row_rejected", first.line, rule=plan.rule.id, row=label,
+        report.add("ocr_row_rejected", first.line, check=plan.rule.id, row=label,
                    read=" ".join(str(v) for v in values), left=left, right=right)
         for ref in refs:
             cell = cells[ref]

@@ -3,7 +3,7 @@
 The excerpt (tests/fixtures/ocr/zhengzhou-excerpt-scan.pdf, made by
 tests/fixtures/accuracy/pdf-scanned/make_scans.py) is the 郑州 report's title and the top
 of its table 三, printed by Chromium, rasterised at 150 dpi, rotated, noised. One OCR run
-is shared by the tests of this module (`goi add` in-process); the CLI test runs its own.
+is shared by the tests of this module (`goi add` and `goi parse`, in-process).
 """
 
 from __future__ import annotations
@@ -86,11 +86,16 @@ def test_a_row_that_fails_its_sum_is_left_empty_with_a_finding(added):
     assert report.value("applications", "carried_over", "total") == 0  # the rows that add up stay
 
 
-def test_goi_parse_reads_a_scan(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "goi_site", "parse", str(EXCERPT), "--json"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    assert '"agency": "郑州市商务局"' in run.stdout and '"natural_person": 6' in run.stdout
+def test_goi_parse_reads_a_scan(added):
+    """The command's own path (parse → reader → PDF with no text layer → OCR), in-process so
+    the scan the fixture read is not read again (OCR takes seconds per page)."""
+    from typer.testing import CliRunner
+
+    from goi_site.cli import app
+
+    run = CliRunner().invoke(app, ["parse", str(EXCERPT), "--json"])
+    assert run.exit_code == 0, run.output
+    assert '"agency": "郑州市商务局"' in run.output and '"natural_person": 6' in run.output
 
 
 def test_text_reports_never_load_the_ocr_engine():
