@@ -26,6 +26,8 @@ from .errors import GoiError, InputError
 from .extract import source_text
 from .metadata import Metadata, read_metadata, sidecar, year_problem
 from .pagemeta import page_hints
+from .ocrmark import mark_ocr, tokens_for, tokens_tsv
+from .ocrmark import sidecar as ocr_sidecar
 from .parser import parse_text
 from .reader import display_path
 from .textsafe import one_line
@@ -55,6 +57,8 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
                year: int | None = None, source_url: str | None = None, retrieved: dt.date | None = None,
                replace: bool = False, dry_run: bool = False) -> Added:
     data, how = source_text(source)
+    tokens = tokens_for(source, data)  # the confidences of a scan read by OCR; None otherwise
+    how = "OCR" if tokens is not None else how
     text, _ = decode(data)
     first = parse_text(text, source=display_path(source))
     meta = Metadata(
@@ -75,6 +79,8 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     if year_problem(meta.year):  # before anything is written: validate would refuse it
         raise AddError(f"the report year {year_problem(meta.year)}; give the right one with --year")
     report = parse_text(text, source=display_path(source), meta=meta)
+    if tokens is not None:
+        mark_ocr(report, tokens)
     if report.region.code is None:
         raise AddError(f"could not place {meta.agency} in a region; give it with --region 省/市/县, named as in the report")
     if not report.agency_id:
@@ -92,11 +98,18 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     report.findings.extend(_carry_chain(report, folder))
     report.sha256 = hashlib.sha256(data).hexdigest()
     if not dry_run:
-        _write_pair({text_path: data, meta_path: _metadata_yaml(meta, report.sha256).encode("utf-8")})
+        files = {text_path: data, meta_path: _metadata_yaml(meta, report.sha256).encode("utf-8")}
+        if tokens is not None:  # the confidences of a scan read by OCR, beside its text
+            files[ocr_sidecar(text_path)] = tokens_tsv(tokens).encode("utf-8")
+        _write_pair(files)
+        if tokens is None:  # a text report replacing a scan: the old confidences are not its own
+            ocr_sidecar(text_path).unlink(missing_ok=True)
         for old in existing:
             if old != text_path:  # --replace of a copy filed elsewhere: keep one
                 old.unlink()
                 sidecar(old).unlink(missing_ok=True)
+                ocr_sidecar(old).unlink(missing_ok=True)
+                ocr_sidecar(old).unlink(missing_ok=True)
     report.source = display_path(text_path)
     return Added(report, text_path, meta_path, bool(existing), not dry_run)
 

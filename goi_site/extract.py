@@ -42,7 +42,9 @@ def pdf_text(data: bytes) -> str:
     with pdf:
         text = pdf_tables_text(pdf).strip()  # tables from the page geometry, see pdftables
     if not re.search(r"[\u4e00-\u9fff]", text):
-        raise InputError("the PDF has no text layer (a scan?): run OCR first, or copy the text from the agency's web page")
+        from .ocr import ocr_pdf_text  # imported here: only scans pay for the OCR engine
+
+        return ocr_pdf_text(data)
     return text + "\n"
 
 

@@ -17,6 +17,7 @@ from .errors import GoiError, InputError, MetadataError
 from .extract import source_text
 from .identity import region_disagreement
 from .metadata import read_metadata, sidecar
+from .ocrmark import mark_ocr, tokens_for
 from .parser import parse_text
 from .plausible import implausible_values
 from .record import Report
@@ -65,6 +66,9 @@ def read_report(path: Path, data: bytes | None = None) -> Report:
     report = parse_text(text, source=source, meta=meta)
     _identity_from_metadata(report, meta, text)
     implausible_values(report)
+    tokens = tokens_for(path, data)
+    if tokens is not None:  # read by OCR: mark every value, empty the rows that fail their sums
+        mark_ocr(report, tokens)
     report.findings.extend(check_report(report))  # the rules of one report: run (and cached) with its reading
     report.sha256 = hashlib.sha256(data).hexdigest()
     report.encoding = encoding
