@@ -168,7 +168,7 @@ def test_md_files_are_accepted_and_stored_as_text(tmp_path):
 # Cells these fixtures leave empty today belong to the parser's reading (the table's text
 # is right): a row that lost its label (placed by its neighbours) and section 四 printed
 # as one line of 15 numbers under a two-row header.
-PARSER_SIDE = {"markdown/410100-shangwuju-2023", "html/410400-shangwuju-2022"}
+PARSER_SIDE = {"markdown/410100-shangwuju-2023"}
 FIXTURES_WHOLE = sorted(p for fmt in ("html", "markdown") for p in (ACCURACY / fmt).glob("*.*")
                         if not p.name.endswith(".json"))
 
