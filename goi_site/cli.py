@@ -75,10 +75,20 @@ def validate(
                                    help="unreadable: only unreadable reports fail; error: also missing tables or rows; "
                                         "warning: also failed checks."),
     output: Format = typer.Option(Format.text, "--format", help="text, or github (workflow annotations)."),
+    changed_since: str = typer.Option(None, "--changed-since",
+                                      help="Only the reports added or changed since this git revision (e.g. "
+                                           "origin/main), read with their agencies' other years."),
 ) -> None:
     """Parse and check reports; print a summary table and every finding."""
+    from .changes import load_changed
+
     try:
-        corpus = load_corpus(targets or [data or paths.default_data_dir()])
+        if changed_since:
+            if targets:
+                _fail("give either files or --changed-since", 2)
+            corpus = load_changed(changed_since, data or paths.default_data_dir())
+        else:
+            corpus = load_corpus(targets or [data or paths.default_data_dir()])
     except GoiError as exc:
         _fail(str(exc))
     if output is Format.github:
