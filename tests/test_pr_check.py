@@ -111,3 +111,23 @@ def test_summary_without_changes(repo):
     assert goi("validate", "--changed-since", "main", "--fail-on", "error", cwd=path, env=env).returncode == 0
     bad = goi("summary", "--changed-since", "no-such-branch", cwd=path, env=env)
     assert bad.returncode == 1 and "git could not compare with no-such-branch" in bad.stderr
+
+
+def test_workflow_has_a_fast_data_job_whose_help_survives_a_failure():
+    import yaml
+
+    from .conftest import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pr.yml").read_text(encoding="utf-8"))
+    data, code = workflow["jobs"]["data"], workflow["jobs"]["code"]
+    assert code["needs"] == "data" and code["if"] == "${{ !cancelled() }}"
+    runs = [s.get("run", "") for s in data["steps"]]
+    assert not any("dev.py test" in r for r in runs) and "GOI_CHROMIUM" not in data.get("env", {})
+    assert any("validate --changed-since" in r and "--format github" in r for r in runs)
+    build = next(i for i, s in enumerate(data["steps"]) if "dev.py site" in s.get("run", ""))
+    for step in data["steps"][build + 1:]:
+        assert step.get("if") == "${{ !cancelled() }}", step  # annotations, summary, artifact even on failure
+    for job in (data, code):
+        cache = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@"))
+        assert cache["with"]["path"] == ".venv" and "hashFiles('requirements.lock'" in cache["with"]["key"]
+    assert any("dev.py test" in s.get("run", "") for s in code["steps"])
