@@ -91,10 +91,20 @@ def validate(
                                    help="unreadable: only unreadable reports fail; error: also missing tables or rows; "
                                         "warning: also failed checks."),
     output: Format = typer.Option(Format.text, "--format", help="text, or github (workflow annotations)."),
+    changed_since: str = typer.Option(None, "--changed-since",
+                                      help="Only the reports added or changed since this git revision (e.g. "
+                                           "origin/main), read with their agencies' other years."),
 ) -> None:
     """Parse and check reports; print a summary table and every finding."""
+    from .changes import load_changed
+
     root = _corpus_dir(data)
-    corpus = _run(lambda: load_corpus(targets or [root], corpus_root=root))
+    if changed_since:
+        if targets:
+            _fail("give either files or --changed-since", 2)
+        corpus = _run(lambda: load_changed(changed_since, root))
+    else:
+        corpus = _run(lambda: load_corpus(targets or [root], corpus_root=root))
     for failure in corpus.failures:
         typer.echo(f"goi: {failure.located()}", err=True)
     if output is Format.github:
@@ -112,20 +122,29 @@ def validate(
 
 @app.command()
 def add(
-    source: Path = typer.Argument(..., help="The report: a .txt, .md, .html, .pdf or .docx file."),
+    sources: list[str] = typer.Argument(..., help="The report: a .txt, .md, .html, .pdf or .docx file, an http(s) address, "
+                                                 "or several of them / a folder (batch: one line per file)."),
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     agency: str = typer.Option(None, "--agency", help="The agency's full name, if the title does not give it."),
     region: str = typer.Option(None, "--region", help="Province / city / county, e.g. 某某省/某某市/某某区."),
     year: int = typer.Option(None, "--year", help="The report year, if the title does not give it."),
-    source_url: str = typer.Option(None, "--source-url", help="Where the report was published."),
+    source_url: str = typer.Option(None, "--source-url", help="Where the report was published (an address given as "
+                                                              "the source is recorded by itself)."),
     retrieved: str = typer.Option(None, "--retrieved", help="Date retrieved, YYYY-MM-DD (default: today)."),
     replace: bool = typer.Option(False, "--replace", help="Replace an existing report of the same agency and year."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written; write nothing."),
+    allow_findings: bool = typer.Option(False, "--allow-findings",
+                                        help="Write a report even with error findings (a table or row not read); "
+                                             "its pull request will fail the data check."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for a server (addresses only)."),
 ) -> None:
-    """Add a report to the corpus: extract, detect, check, write data/<province>/<agency>/<year>.txt + .yml."""
+    """Add reports to the corpus: extract, detect, check, write data/<province>/<agency>/<year>.txt + .yml.
+
+    Exit 1 when a report is refused: unreadable, a duplicate, or with error findings
+    (nothing is written for it unless --allow-findings)."""
     import datetime as dt
 
-    from .add import add_report
+    from .add import add_batch, add_source, outcome_line, pull_request_preview
     from .metadata import region_parts, retrieved_problem, unknown_region, year_problem
     from .textsafe import one_line
 
@@ -145,15 +164,35 @@ def add(
         _fail(f"--region {unknown_region(region_parts(region)) or 'is empty'}", 2)
     if source_url and not source_url.startswith(("http://", "https://")):
         _fail(f"--source-url must be an http(s) address, not {source_url!r}", 2)
+    options = dict(retrieved=when, replace=replace, dry_run=dry_run, allow_findings=allow_findings, timeout=timeout)
+    data = data or paths.default_data_dir()
+    if len(sources) > 1 or Path(sources[0]).is_dir():
+        if agency or region or year or source_url:
+            _fail("--agency, --region, --year and --source-url describe one report; add that one on its own", 2)
+        try:
+            outcomes = add_batch(sources, data, **options)
+        except GoiError as exc:
+            _fail(str(exc), exc.exit_code)
+        for outcome in outcomes:
+            typer.echo(outcome_line(outcome, dry_run))
+        refused = sum(not o.ok for o in outcomes)
+        typer.echo(f"{len(outcomes) - refused} added, {refused} refused" + (" (dry run: nothing written)" if dry_run else ""))
+        raise typer.Exit(1 if refused else 0)
+    source = sources[0]
     try:
-        added = add_report(source, data or paths.default_data_dir(), agency=agency, region=region, year=year,
-                           source_url=source_url, retrieved=when, replace=replace, dry_run=dry_run)
+        added = add_source(source, data, agency=agency, region=region, year=year, source_url=source_url, **options)
     except GoiError as exc:
         _fail(f"{source}: {exc}", exc.exit_code)
     typer.echo(render_reports([added.report]))
+    if added.refused:
+        _fail(f"{source}: {len(added.errors)} error finding(s) (listed above), nothing written; fix the source "
+              f"(another format often reads better) or add --allow-findings: {pull_request_preview(added)}")
     verb = ("would replace" if added.replaced else "would write") if dry_run else ("replaced" if added.replaced else "wrote")
     typer.echo(f"\n{verb} {added.text_path} and {added.meta_path.name}")
-    if not dry_run:
+    if added.errors:
+        typer.echo(f"with {len(added.errors)} error finding(s) (--allow-findings): {pull_request_preview(added)}")
+        typer.echo("next: commit both files and open a pull request; say in it what the report's original shows")
+    elif not dry_run:
         typer.echo("next: goi validate, then commit both files and open a pull request")
 
 

@@ -179,16 +179,20 @@ def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurr
     found_tables = {edition.lines[i].table for i in chosen}
     not_printed = [line.label for i, line in enumerate(edition.lines) if i not in chosen and line.rows[0] in absent]
     if not_printed:
-        report.add("group_printed_as_one_row", count=len(not_printed), labels="、".join(not_printed))
+        report.add("group_printed_as_one_row", count=len(not_printed), labels="".join(f"「{label}」" for label in not_printed))
+    near: dict[str, int] = {}  # a line read next to the first missing row: where a reader looks for it
     for index, line in enumerate(edition.lines):
         if index not in chosen and line.rows[0] not in absent:
             by_table.setdefault(line.table, []).append(line.label)
+        elif index in chosen and (line.table not in near or line.table not in by_table):
+            near[line.table] = chosen[index].label_line
     for table_id, labels in by_table.items():
         table = form.tables[table_id]
         if table_id not in found_tables:
             report.add("missing_section", section=table.section, title=table.title)
-        else:
-            report.add("missing_row", section=table.section, count=len(labels), labels="、".join(labels))
+        else:  # labels quoted: they contain 、 themselves
+            report.add("missing_row", near.get(table_id), section=table.section, count=len(labels),
+                       labels="".join(f"「{label}」" for label in labels))
 
 
 def _identify(report: Report, lines: list[str], meta: Metadata | None) -> None:

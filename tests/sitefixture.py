@@ -1,4 +1,4 @@
-"""One real build of the bundled corpus, shared by the site tests (it takes seconds)."""
+"""One real build of the fixture corpus, shared by the site tests (it takes seconds)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,9 @@ from goi_site.jsonout import report_to_json
 from .conftest import DATA, FIXTURES, ROOT, corpus_files
 
 
+ZHENGZHOU = DATA / "henan" / "410100-shangwuju" / "2023.txt"
+
+
 def goi(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "goi_site", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
@@ -50,13 +53,13 @@ def test_parse_json_missing_cells_are_null():
 
 
 def test_parse_prints_readable_tables():
-    run = goi("parse", "data/henan/410100-shangwuju/2023.txt")
+    run = goi("parse", str(ZHENGZHOU))
     assert run.returncode == 0
     assert "郑州市商务局 2023" in run.stdout and "结转下年" in run.stdout
 
 
 def test_validate_corpus_all_parsed():
-    run = goi("validate")
+    run = goi("validate", "--data", str(DATA))
     assert run.returncode == 0, run.stderr
     assert "5 report(s) parsed, 0 unreadable" in run.stdout
     for name in ("平顶山市商务局", "漯河市商务局", "温县商务局", "郑州市商务局", "平顶山市湛河区商务局"):
@@ -132,7 +135,7 @@ def test_path_that_does_not_exist():
 def test_one_bad_file_among_good_ones_exits_1_but_prints_the_good(tmp_path):
     bad = tmp_path / "empty.txt"
     bad.write_bytes(b"")
-    run = goi("parse", "data/henan/410100-shangwuju/2023.txt", str(bad), "--json")
+    run = goi("parse", str(ZHENGZHOU), str(bad), "--json")
     assert run.returncode == 1
     assert json.loads(run.stdout)["agency"] == "郑州市商务局"
 

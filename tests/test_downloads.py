@@ -17,7 +17,7 @@ from goi_site.csvout import safe_cell
 from goi_site.exports import write_downloads
 from goi_site.form import load_form
 
-from .conftest import DATA, FIXTURES, ROOT
+from .conftest import CORPUS_ROOT, DATA, FIXTURES, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def corpus():
 @pytest.fixture(scope="module")
 def downloads(corpus, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("downloads")
-    write_downloads(corpus.reports, out, ROOT)
+    write_downloads(corpus.reports, out, CORPUS_ROOT)
     return out
 
 
@@ -131,8 +131,8 @@ def test_missing_cells_are_empty_never_zero(tmp_path):
 
 
 def test_two_exports_give_identical_bytes(corpus, tmp_path):
-    write_downloads(corpus.reports, tmp_path / "a", ROOT)
-    write_downloads(load_corpus([DATA]).reports, tmp_path / "b", ROOT)
+    write_downloads(corpus.reports, tmp_path / "a", CORPUS_ROOT)
+    write_downloads(load_corpus([DATA]).reports, tmp_path / "b", CORPUS_ROOT)
     a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
     assert a == b
@@ -141,7 +141,7 @@ def test_two_exports_give_identical_bytes(corpus, tmp_path):
 
 
 def test_goi_export_command(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "goi_site", "export", "--out", str(tmp_path)], cwd=ROOT,
+    run = subprocess.run([sys.executable, "-m", "goi_site", "export", "--data", str(DATA), "--out", str(tmp_path)], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "downloads" / "goi-values.csv").exists() and (tmp_path / "downloads" / "datapackage.json").exists()

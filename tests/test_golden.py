@@ -1,4 +1,5 @@
-"""Every cell and finding of each bundled real report, against a reviewed golden file.
+"""Every cell and finding of each fixture report (tests/fixtures/corpus/: copies of the
+bundled real reports), against a reviewed golden file.
 
 Regenerate after a deliberate change with `pytest tests/test_golden.py --update-golden`
 and review the diff: a changed number in a golden file is a changed reading of a report.
@@ -12,7 +13,7 @@ import pytest
 
 from goi_site.corpus import load_corpus
 
-from .conftest import DATA, corpus_files
+from .conftest import CORPUS, corpus_files
 from .golden import render_golden
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -20,7 +21,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus([DATA])
+    return load_corpus([CORPUS])
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.parent.name + "-" + p.stem)
@@ -30,11 +31,11 @@ def test_report_matches_golden(path, corpus, update_golden):
     actual = render_golden(report)
     if update_golden:
         golden.write_text(actual, encoding="utf-8")
-    assert golden.exists(), f"no golden file {golden.name}; run pytest --update-golden and review it"
+    assert golden.exists(), f"no golden file {golden.name}; run pytest tests/test_golden.py --update-golden and review it"
     assert actual == golden.read_text(encoding="utf-8")
 
 
-def test_corpus_has_the_five_reports(corpus):
+def test_fixture_corpus_has_the_five_reports(corpus):
     assert not corpus.failures
     got = sorted((r.agency, r.year) for r in corpus.reports)
     assert got == [
@@ -44,3 +45,8 @@ def test_corpus_has_the_five_reports(corpus):
         ("漯河市商务局", 2022),
         ("郑州市商务局", 2023),
     ]
+
+
+def test_every_golden_file_has_its_fixture():
+    names = {f"{p.parent.name}-{p.stem}.txt" for p in corpus_files()}
+    assert sorted(p.name for p in GOLDEN.glob("*.txt")) == sorted(names)
