@@ -66,23 +66,41 @@ def _rendered(series: pd.Series, exact: bool) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, texts)
 
 
+class Rendered:
+    """A frame as the Arrow table of its CSV text, rendered once and written whole or in
+    row slices (a chunk's years, an agency's reports)."""
+
+    def __init__(self, frame: pd.DataFrame, fields):
+        self.names = [f.name for f in fields]
+        arrays = [_rendered(frame[f.name], f.exact) for f in fields]
+        self.quoted = any(_needs_quotes(a) for a in arrays)
+        self.table = pa.Table.from_arrays(
+            [a.dictionary_decode() if pa.types.is_dictionary(a.type) else a for a in arrays], names=self.names)
+
+    def write(self, handle, rows=None) -> int:
+        """Append the rows (all, or a slice/array of row numbers) to a binary handle."""
+        table = self.table if rows is None else (self.table.slice(rows.start, rows.stop - rows.start)
+                                                 if isinstance(rows, slice) else self.table.take(rows))
+        if not table.num_rows:
+            return 0
+        if self.quoted:
+            handle.write(_stdlib_csv(zip(*(c.to_pylist() for c in table.columns))))
+        else:
+            pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=False, quoting_style="none", eol="\r\n"))
+        return table.num_rows
+
+
+def write_header(handle, fields) -> None:
+    handle.write(BOM)
+    handle.write(_stdlib_csv([[f.name for f in fields]]))
+
+
 def write_csv(frame: pd.DataFrame, fields, handle, header: bool = True) -> int:
     """Append `frame` (the catalogue's `fields`, in order) to a binary `handle` as CSV
     rows (with a BOM and the header when `header`). Returns the number of rows."""
-    names = [f.name for f in fields]
     if header:
-        handle.write(BOM)
-        handle.write(_stdlib_csv([names]))
-    if not len(frame):
-        return 0
-    arrays = [_rendered(frame[f.name], f.exact) for f in fields]
-    if any(_needs_quotes(a) for a in arrays):
-        handle.write(_stdlib_csv(zip(*(a.to_pylist() for a in arrays))))
-    else:
-        table = pa.Table.from_arrays([a.dictionary_decode() if pa.types.is_dictionary(a.type) else a for a in arrays],
-                                     names=names)
-        pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=False, quoting_style="none", eol="\r\n"))
-    return len(frame)
+        write_header(handle, fields)
+    return Rendered(frame, fields).write(handle) if len(frame) else 0
 
 
 def _needs_quotes(array: pa.Array) -> bool:

@@ -17,10 +17,14 @@ pages (see sitebuild.py).
 from __future__ import annotations
 
 import json
+import time
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
-from .csvout import write_csv
+import pandas as pd
+
+from .csvout import Rendered, write_csv, write_header
 from .form import load_form
 from .frames import codebook_frame, frame_chunks
 from .jsonout import report_to_json
@@ -49,14 +53,16 @@ class _CsvFiles:
         self.handles: dict[str, object] = {}
         self.rows: dict[str, int] = {}
 
-    def append(self, path: str, frame) -> None:
+    def append(self, path: str, rendered: Rendered | None, rows=None) -> None:
         handle = self.handles.get(path)
         if handle is None:
             target = self.out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             handle = self.handles[path] = target.open("wb")
+            write_header(handle, self.fields)
             self.rows[path] = 0
-        self.rows[path] += write_csv(frame, self.fields, handle, header=self.rows[path] == 0 and handle.tell() == 0)
+        if rendered is not None:
+            self.rows[path] += rendered.write(handle, rows)
 
     def close(self) -> None:
         for handle in self.handles.values():
@@ -78,9 +84,11 @@ class _Writer:
         self.done.append(download)
 
 
-def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool = True) -> tuple[list[Download], list[str]]:
+def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool = True,
+                    timings: dict | None = None) -> tuple[list[Download], list[str]]:
     """Write every download into `out`. Returns the downloads (for the page and the
-    datapackage) and the files still to zip: zipped here unless `zip_now` is False."""
+    datapackage) and the files still to zip: zipped here unless `zip_now` is False.
+    `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx."""
     out.mkdir(parents=True, exist_ok=True)
     catalogue = load_catalogue()
     tables = catalogue.tables
@@ -97,17 +105,26 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     agency_file = wide.raw["by_agency"]["file"]
     agencies: dict[str, tuple[str, str]] = {}  # agency id → (file, name of its latest report)
     try:
-        for frames in frame_chunks(reports, root):
-            csvs["values"].append(whole_values, frames.values)
-            for year, part in frames.values.groupby("year", sort=True, observed=True):
-                csvs["values"].append(year_file.format(year=year) + ".csv", part)
-            for name in ("wide", "findings", "indicators"):
-                csvs[name].append(f"{tables[name].file}.csv", frames.table(name))
-            for agency_id, part in frames.reports.groupby("agency_id", sort=False, observed=True):
-                path = agency_file.format(agency_id=agency_id) + ".csv"
-                csvs["wide"].append(path, part)
-                agencies[agency_id] = (path, part["agency"].iloc[-1])
-            typed.append(frames)
+        chunks = frame_chunks(reports, root)
+        while True:
+            with _timed(timings, "frames"):
+                frames = next(chunks, None)
+            if frames is None:
+                break
+            with _timed(timings, "csv"):
+                rendered = Rendered(frames.values, values.fields) if len(frames.values) else None
+                csvs["values"].append(whole_values, rendered)
+                for year, rows in _groups(frames.values["year"]):
+                    csvs["values"].append(year_file.format(year=year) + ".csv", rendered, rows)
+                for name in ("wide", "findings", "indicators"):
+                    frame = frames.table(name)
+                    csvs[name].append(f"{tables[name].file}.csv", Rendered(frame, tables[name].fields) if len(frame) else None)
+                wide_text = Rendered(frames.reports, wide.fields) if len(frames.reports) else None
+                for agency_id, rows in _groups(frames.reports["agency_id"]):
+                    path = agency_file.format(agency_id=agency_id) + ".csv"
+                    csvs["wide"].append(path, wide_text, rows)
+                    agencies[agency_id] = (path, frames.reports["agency"].iloc[rows[-1]])
+            typed.append(frames, timings)
     finally:
         for files in csvs.values():
             files.close()
@@ -141,7 +158,7 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
                           by_agency["description"].format(agency=name), csvs["wide"].rows[path], schema="wide",
                           group="agency"))
     for download in typed.finish(codebook_table, None if (out / whole_values).exists() else
-                                 [year_file.format(year=y) + ".csv" for y in years]):
+                                 [year_file.format(year=y) + ".csv" for y in years], timings):
         w.record(download)
     if json_writer is None:
         _write_json(reports, out / catalogue.json["file"], root)
@@ -156,6 +173,26 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
         zip_files(out, w.to_zip)
         return w.done, []
     return w.done, w.to_zip
+
+
+def _groups(column) -> list:
+    """(key, row numbers) of each distinct non-missing value, in order of first appearance."""
+    import numpy as np
+
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return [(uniques[k], order[bounds[k]:bounds[k + 1]]) for k in range(len(uniques))]
+
+
+@contextmanager
+def _timed(timings: dict | None, name: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
 
 def _write_json(reports: list[Report], path: Path, root: Path) -> None:

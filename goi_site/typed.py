@@ -63,40 +63,56 @@ class TypedWriters:
         for spec in self.specs.values():
             columns = ", ".join(f'"{f.name}" {_sql_type(f)}' for f in spec.all_fields)
             self.db.execute(f'CREATE TABLE "{sql_name(spec)}" ({columns})')
-        self.xlsx_long = long_rows <= formats["xlsx_rows_max"] - 2  # two header rows
+        # Excel's limit, and below it the size past which the workbook would take minutes to write
+        # and a minute to open: then the long table is in the CSV, Parquet and SQLite files only.
+        self.xlsx_long = long_rows <= min(formats["xlsx_rows_max"] - 2, formats["xlsx_long_rows_max"])
         self.book, self.sheets = _workbook(out / formats["xlsx"]["file"]), {}
         for name in _TABLES:  # the long table's sheet holds a note when the table does not fit
             self.sheets[name] = self.book.add_worksheet(_sheet_name(self.specs[name]))
 
-    def append(self, frames) -> None:
+    def append(self, frames, timings: dict | None = None) -> None:
         for name in _TABLES[:-1]:
-            self._append(name, frames.table(name))
+            self._append(name, frames.table(name), timings)
 
-    def _append(self, name: str, frame: pd.DataFrame) -> None:
+    def _append(self, name: str, frame: pd.DataFrame, timings: dict | None = None) -> None:
+        from .exports import _timed
+
         spec = self.specs[name]
-        table = arrow_table(frame, spec)
-        if name not in self.parquet:
-            self.parquet[name] = pq.ParquetWriter(self.out / f"{spec.file}.parquet", table.schema, compression="zstd")
-        self.parquet[name].write_table(table)
-        columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-        rows = list(zip(*columns))
-        marks = ", ".join("?" * table.num_columns)
-        self.db.executemany(f'INSERT INTO "{sql_name(spec)}" VALUES ({marks})', rows)
+        with _timed(timings, "parquet"):
+            table = arrow_table(frame, spec)
+            if name not in self.parquet:
+                self.parquet[name] = pq.ParquetWriter(self.out / f"{spec.file}.parquet", table.schema, compression="zstd")
+            self.parquet[name].write_table(table)
+        with _timed(timings, "sqlite"):
+            rows = list(zip(*(column.to_pylist() for column in table.columns)))
+            marks = ", ".join("?" * table.num_columns)
+            self.db.executemany(f'INSERT INTO "{sql_name(spec)}" VALUES ({marks})', rows)
         if name != "values" or self.xlsx_long:
-            sheet = self.sheets[name]
-            if self.rows[name] == 0:
-                _header(sheet, spec, self.book)
-            start = self.rows[name] + 2
-            for i, row in enumerate(rows):
-                sheet.write_row(start + i, 0, row)
+            with _timed(timings, "xlsx"):
+                sheet = self.sheets[name]
+                if self.rows[name] == 0:
+                    _header(sheet, spec, self.book)
+                start = self.rows[name] + 2
+                for i, row in enumerate(rows):
+                    sheet.write_row(start + i, 0, row)
         self.rows[name] += len(rows)
 
-    def finish(self, codebook: pd.DataFrame, long_table_files: list[str] | None) -> list[Download]:
+    def finish(self, codebook: pd.DataFrame, long_table_files: list[str] | None,
+               timings: dict | None = None) -> list[Download]:
         """Close every file; `long_table_files` names the CSVs holding the long table when it
         is published only split (None: the whole-table CSV exists)."""
-        self._append("codebook", codebook)
+        from .exports import _timed
+
+        self._append("codebook", codebook, timings)
         for writer in self.parquet.values():
             writer.close()
+        with _timed(timings, "sqlite"):
+            self._index()
+        with _timed(timings, "xlsx"):
+            self._close_book(long_table_files)
+        return self._downloads()
+
+    def _index(self) -> None:
         for spec in self.specs.values():
             ids = {f.name for f in spec.all_fields}
             for key in ("agency_id", "year"):
@@ -104,13 +120,14 @@ class TypedWriters:
                     self.db.execute(f'CREATE INDEX "{sql_name(spec)}_{key}" ON "{sql_name(spec)}" ("{key}")')
         self.db.commit()
         self.db.close()
+
+    def _close_book(self, long_table_files) -> None:
         if not self.xlsx_long:
             spec = self.specs["values"]
             files = long_table_files or [f"{spec.file}.csv"]
             note = self.catalogue.formats["xlsx_long_table_note"].format(files="、".join(files))
             self.sheets["values"].write_string(0, 0, note)
         self.book.close()
-        return self._downloads()
 
     def _downloads(self) -> list[Download]:
         formats = self.catalogue.formats
