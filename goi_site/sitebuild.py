@@ -29,6 +29,7 @@ class BuildResult:
     stages: dict[str, float] = field(default_factory=dict)
     cache_hits: int = 0
     cache_misses: int = 0
+    downloads: dict[str, float] = field(default_factory=dict)  # seconds per format, within the csv stage
 
     @property
     def total(self) -> float:
@@ -86,7 +87,7 @@ def build_site(data: Path, out: Path, repo_url: str | None = None, run_mkdocs: b
     generated.mkdir(parents=True)
     root = data.resolve().parent
     with _stage(result, "csv"):
-        downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False)
+        downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False, timings=result.downloads)
     result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads,
                                result, _stage)
     with _stage(result, "charts"):

@@ -100,20 +100,27 @@ def test_frictionless_validate_passes(downloads):
     assert {r["path"] for r in package["resources"]} == {p.relative_to(downloads).as_posix() for p in downloads.rglob("*.csv")}
 
 
-def test_formula_injection_is_neutralised(tmp_path):
-    folder = tmp_path / "data" / "henan" / "410100-shangwuju"
+def _injected_downloads(tmp_path) -> Path:
+    """The downloads of one report whose agency name is a spreadsheet formula."""
+    folder = tmp_path / "data" / "henan" / "410100-agency"  # the id goi derives from that name
     folder.mkdir(parents=True)
     shutil.copy(DATA / "henan" / "410100-shangwuju" / "2023.txt", folder / "2023.txt")
     (folder / "2023.yml").write_text(
         'agency: \'=HYPERLINK("http://x","y")\'\ndivision_code: "410100"\nyear: 2023\nretrieved: 2026-11-22\n', encoding="utf-8")
     corpus = load_corpus([tmp_path / "data"])
-    out = tmp_path / "out"
-    write_downloads(corpus.reports, out, tmp_path)
-    for path in out.rglob("*.csv"):
+    assert len(corpus.reports) == 1, corpus.failures
+    write_downloads(corpus.reports, tmp_path / "out", tmp_path)
+    return tmp_path / "out"
+
+
+def test_formula_injection_is_neutralised(tmp_path):
+    out = _injected_downloads(tmp_path)
+    with_name = [p for p in out.rglob("*.csv") if "HYPERLINK" in p.read_text(encoding="utf-8-sig")]
+    assert len(with_name) >= 5  # values, its year, wide, indicators, the agency's own file
+    for path in with_name:
         text = path.read_text(encoding="utf-8-sig")
-        if "HYPERLINK" in text:
-            assert '\'=HYPERLINK(""http://x"",""y"")' in text, path
-            assert ',=HYPERLINK' not in text and '\n=HYPERLINK' not in text
+        assert '\'=HYPERLINK(""http://x"",""y"")' in text, path
+        assert ',=HYPERLINK' not in text and '\n=HYPERLINK' not in text
     assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell("\tx") == "'\tx"
     assert safe_cell(-2) == "-2"  # numbers stay numbers
 
@@ -231,15 +238,7 @@ def test_xlsx_has_chinese_headers_frozen_rows_and_a_codebook(downloads):
 def test_xlsx_text_is_never_a_formula(tmp_path):
     from openpyxl import load_workbook
 
-    folder = tmp_path / "data" / "henan" / "410100-agency"
-    folder.mkdir(parents=True)
-    shutil.copy(DATA / "henan" / "410100-shangwuju" / "2023.txt", folder / "2023.txt")
-    (folder / "2023.yml").write_text(
-        'agency: \'=HYPERLINK("http://x","y")\'\ndivision_code: "410100"\nyear: 2023\nretrieved: 2026-11-22\n', encoding="utf-8")
-    corpus = load_corpus([tmp_path / "data"])
-    assert corpus.reports, corpus.failures
-    write_downloads(corpus.reports, tmp_path / "out", tmp_path)
-    sheet = load_workbook(tmp_path / "out" / "goi.xlsx")["报告宽表"]
+    sheet = load_workbook(_injected_downloads(tmp_path) / "goi.xlsx")["报告宽表"]
     cell = sheet.cell(row=3, column=2)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")  # text, not a formula
 
