@@ -57,6 +57,7 @@ def measure(n: int) -> dict:
     pages = [p.stat().st_size for p in (site / "agencies").glob("*/index.html")]
     row = {
         "agencies": stats["agencies"], "reports": stats["reports"], "wall": wall, "stages": stats["stages"],
+        "downloads": stats.get("downloads", {}),
         "parse_rate": stats["reports"] / stats["stages"]["parse"], "peak_mb": peak,
         "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
         "files": stats["files"], "page_avg_kb": sum(pages) / len(pages) / 1024, "page_max_kb": max(pages) / 1024,
@@ -81,14 +82,17 @@ def measure(n: int) -> dict:
 
 def table(rows: list[dict]) -> str:
     head = ("| agencies × years | reports | parse (cold) | build wall | parse · checks · csv · pages · charts · mkdocs (s) "
+            "| downloads: frames · CSV · Parquet · SQLite · .xlsx (s) "
             "| peak memory | site | agency page avg / max | search index | rebuild +1 report |")
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 11]
     for r in rows:
         s = r["stages"]
         split = " · ".join(f"{s.get(k, 0):.0f}" for k in ("parse", "checks", "csv", "pages", "charts", "mkdocs"))
+        d = r.get("downloads", {})
+        formats = " · ".join(f"{d.get(k, 0):.1f}" for k in ("frames", "csv", "parquet", "sqlite", "xlsx"))
         lines.append(
             f"| {r['agencies']:,} × {YEARS} | {r['reports']:,} | {r['parse_rate']:,.0f} reports/s | {r['wall']:.0f} s "
-            f"({r['wall'] / r['agencies'] * 1000:.1f} ms/agency) | {split} | {r['peak_mb']:,.0f} MB | "
+            f"({r['wall'] / r['agencies'] * 1000:.1f} ms/agency) | {split} | {formats} | {r['peak_mb']:,.0f} MB | "
             f"{r['site_mb']:,.0f} MB, {r['files']:,} files | {r['page_avg_kb']:.0f} / {r['page_max_kb']:.0f} KB | "
             f"{r['search_mb']:.1f} MB | {r['rebuild_wall']:.0f} s, {r['rebuild_parsed']} parsed, "
             f"{r['rebuild_cached']:,} cached |")

@@ -241,6 +241,7 @@ def build(
         stats.write_text(json.dumps({
             "reports": len(corpus.reports), "agencies": len({r.agency_id for r in corpus.reports}),
             "parsed": result.cache_misses, "cached": result.cache_hits, "stages": result.stages,
+            "downloads": result.downloads,
             "total": result.total, "files": files, "bytes": size,
         }, indent=1), encoding="utf-8")
 

@@ -31,6 +31,7 @@ class BuildResult:
     cache_hits: int = 0
     cache_misses: int = 0
     notes: list[str] = field(default_factory=list)  # things the user should know (a repaired cache)
+    downloads: dict[str, float] = field(default_factory=dict)  # seconds per format, within the csv stage
 
     @property
     def total(self) -> float:
@@ -118,7 +119,7 @@ def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkd
     try:
         root = data.resolve().parent
         with _stage(result, "csv"):
-            downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False)
+            downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False, timings=result.downloads)
         result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads,
                                    result, _stage)
         with _stage(result, "charts"):

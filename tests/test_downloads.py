@@ -14,7 +14,7 @@ import pytest
 
 from goi_site.corpus import load_corpus
 from goi_site.csvout import safe_cell
-from goi_site.exports import write_downloads
+from goi_site.exports import schema_fields, write_downloads
 from goi_site.form import load_form
 
 from .conftest import CORPUS_ROOT, DATA, FIXTURES, ROOT
@@ -100,20 +100,27 @@ def test_frictionless_validate_passes(downloads):
     assert {r["path"] for r in package["resources"]} == {p.relative_to(downloads).as_posix() for p in downloads.rglob("*.csv")}
 
 
-def test_formula_injection_is_neutralised(tmp_path):
-    folder = tmp_path / "data" / "henan" / "410100-shangwuju"
+def _injected_downloads(tmp_path) -> Path:
+    """The downloads of one report whose agency name is a spreadsheet formula."""
+    folder = tmp_path / "data" / "henan" / "410100-agency"  # the id goi derives from that name
     folder.mkdir(parents=True)
     shutil.copy(DATA / "henan" / "410100-shangwuju" / "2023.txt", folder / "2023.txt")
     (folder / "2023.yml").write_text(
         'agency: \'=HYPERLINK("http://x","y")\'\ndivision_code: "410100"\nyear: 2023\nretrieved: 2026-11-22\n', encoding="utf-8")
     corpus = load_corpus([tmp_path / "data"])
-    out = tmp_path / "out"
-    write_downloads(corpus.reports, out, tmp_path)
-    for path in out.rglob("*.csv"):
+    assert len(corpus.reports) == 1, corpus.failures
+    write_downloads(corpus.reports, tmp_path / "out", tmp_path)
+    return tmp_path / "out"
+
+
+def test_formula_injection_is_neutralised(tmp_path):
+    out = _injected_downloads(tmp_path)
+    with_name = [p for p in out.rglob("*.csv") if "HYPERLINK" in p.read_text(encoding="utf-8-sig")]
+    assert len(with_name) >= 5  # values, its year, wide, indicators, the agency's own file
+    for path in with_name:
         text = path.read_text(encoding="utf-8-sig")
-        if "HYPERLINK" in text:
-            assert '\'=HYPERLINK(""http://x"",""y"")' in text, path
-            assert ',=HYPERLINK' not in text and '\n=HYPERLINK' not in text
+        assert '\'=HYPERLINK(""http://x"",""y"")' in text, path
+        assert ',=HYPERLINK' not in text and '\n=HYPERLINK' not in text
     assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell("\tx") == "'\tx"
     assert safe_cell(-2) == "-2"  # numbers stay numbers
 
@@ -145,3 +152,135 @@ def test_goi_export_command(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "downloads" / "goi-values.csv").exists() and (tmp_path / "downloads" / "datapackage.json").exists()
+
+
+# ---- the frames and the typed formats (Parquet, SQLite, .xlsx) --------------------------------
+
+def _csv(downloads: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(downloads / name, dtype={"division_code": str, "edition": str}, keep_default_na=False, na_values=[""])
+
+
+def test_frames_have_explicit_types_and_missing_stays_missing(tmp_path):
+    from goi_site.frames import build_frames
+
+    folder = tmp_path / "data" / "henan" / "410411-shangwuju"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "quirks" / "partial.txt", folder / "2024.txt")
+    frames = build_frames(load_corpus([tmp_path / "data"]).reports, tmp_path)
+    values = frames.values
+    assert str(values["value"].dtype) == "Float64" and str(values["source_line"].dtype) == "Int64"
+    assert str(values["year"].dtype) == "Int64"
+    missing = values[values["status"] == "missing"]
+    assert len(missing) > 50 and missing["value"].isna().all()  # <NA>, not 0 and not a float NaN stand-in
+    wide = frames.reports
+    assert str(wide["applications.new.total"].dtype) == "Int64"
+    assert wide["applications.carried_over.total"].isna().all()
+    assert list(frames.values.columns[:18]) == [f.name for f in schema_fields("values")]
+
+
+def test_parquet_is_typed_and_holds_the_csv_numbers(downloads):
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(downloads / "goi-values.parquet")
+    assert str(table.schema.field("value").type) == "double" and str(table.schema.field("year").type) == "int64"
+    assert str(table.schema.field("division_code").type) == "string"
+    parquet = table.to_pandas()
+    csv = _csv(downloads, "goi-values.csv")
+    assert len(parquet) == len(csv)
+    assert parquet["value"].isna().sum() == csv["value"].isna().sum()
+    pd.testing.assert_series_equal(parquet["value"].astype(float).reset_index(drop=True), csv["value"].astype(float),
+                                   check_names=False)
+    assert set(parquet["cell_source"]) == {"text"}  # provenance columns are in the typed formats
+    wide = pq.read_table(downloads / "goi-reports-wide.parquet")
+    assert str(wide.schema.field("applications.new.total").type) == "int64"
+
+
+def test_sqlite_has_one_table_per_download_indexed_on_agency_and_year(downloads):
+    import sqlite3
+
+    db = sqlite3.connect(downloads / "goi.sqlite")
+    tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
+    assert tables == {"values", "reports_wide", "findings", "indicators", "codebook"}
+    indexes = {row[0] for row in db.execute("select name from sqlite_master where type = 'index'")}
+    assert {"values_agency_id", "values_year", "reports_wide_agency_id", "findings_year"} <= indexes
+    csv = _csv(downloads, "goi-values.csv")
+    count, nulls, total = db.execute('select count(*), sum(value is null), sum(value) from "values"').fetchone()
+    assert (count, nulls) == (len(csv), csv["value"].isna().sum()) and total == csv["value"].sum()
+    # counts are integers in SQLite too, not 12.0
+    assert db.execute('select typeof(value) from "values" where value is not null limit 1').fetchone() == ("integer",)
+    zz = db.execute('select "applications.new.natural_person" from reports_wide where agency_id = ?',
+                    ("410100-shangwuju",)).fetchone()
+    assert zz == (6,)
+    db.close()
+
+
+def test_xlsx_has_chinese_headers_frozen_rows_and_a_codebook(downloads):
+    from openpyxl import load_workbook
+
+    book = load_workbook(downloads / "goi.xlsx", read_only=False)
+    assert book.sheetnames == ["全部数值（长表）", "报告宽表", "检查发现", "派生指标", "数据说明（代码本）"]
+    wide = book["报告宽表"]
+    assert wide.freeze_panes == "A3"
+    header = [c.value for c in wide[1]]
+    ids = [c.value for c in wide[2]]
+    assert header[0] == "机关编号" and ids[:2] == ["agency_id", "agency"]
+    rows = {r[0]: dict(zip(ids, r)) for r in wide.iter_rows(min_row=3, values_only=True)}
+    csv = _csv(downloads, "goi-reports-wide.csv")
+    for record in csv.to_dict("records"):
+        got = rows[record["agency_id"]]
+        for key, value in record.items():
+            assert (got[key] is None) if pd.isna(value) else got[key] == value, (record["agency_id"], key)
+    codebook = [r[0] for r in book["数据说明（代码本）"].iter_rows(min_row=3, values_only=True)]
+    assert "applications.new.natural_person" in codebook
+    assert book["全部数值（长表）"].max_row == len(_csv(downloads, "goi-values.csv")) + 2
+
+
+def test_xlsx_text_is_never_a_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(_injected_downloads(tmp_path) / "goi.xlsx")["报告宽表"]
+    cell = sheet.cell(row=3, column=2)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")  # text, not a formula
+
+
+def test_quoted_and_unquoted_csv_writers_give_the_same_bytes():
+    """Arrow writes unquoted CSV; text needing quotes goes through the stdlib csv writer.
+    On text that needs none, both must give the very same bytes."""
+    import io
+
+    from goi_site.csvout import Rendered
+    from goi_site.tabular import Field
+
+    fields = [Field("a", "甲", "a", "string"), Field("n", "乙", "n", "integer"), Field("x", "丙", "x", "number", exact=True),
+              Field("r", "丁", "r", "number")]
+    frame = pd.DataFrame({"a": pd.array(["郑州", None, "-1", "x"], dtype="string"), "n": pd.array([1, None, -3, 0], dtype="Int64"),
+                          "x": pd.array([12.0, 0.5, None, 0.0], dtype="Float64"),
+                          "r": pd.array([0.0, 1.0, 0.166667, None], dtype="Float64")})
+    rendered = Rendered(frame, fields)
+    assert not rendered.quoted
+    arrow = io.BytesIO()
+    rendered.write(arrow)
+    rendered.quoted = True
+    stdlib = io.BytesIO()
+    rendered.write(stdlib)
+    assert arrow.getvalue() == stdlib.getvalue() == "郑州,1,12,0.0\r\n,,0.5,1.0\r\n'-1,-3,,0.166667\r\nx,0,0,\r\n".encode()
+    frame.loc[0, "a"] = 'a,"b"'
+    quoted = io.BytesIO()
+    Rendered(frame, fields).write(quoted)
+    assert quoted.getvalue().startswith(b'"a,""b""",1,12,0.0\r\n')
+
+
+def test_readme_pandas_example_runs(downloads, tmp_path):
+    """The README's three lines of pandas, run against the bundled corpus's Parquet."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- readme-example:start -->")[1].split("<!-- readme-example:end -->")[0]
+    code = block.split("```python")[1].split("```")[0]
+    assert len([line for line in code.strip().splitlines() if not line.startswith("import")]) == 3
+    (tmp_path / "site").mkdir()
+    shutil.copytree(downloads, tmp_path / "site" / "downloads")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    indicators = _csv(downloads, "goi-indicators.csv")  # one report per agency: the share is the indicator
+    top = indicators.dropna(subset=["withheld_share"]).sort_values("withheld_share", ascending=False)
+    first = run.stdout.splitlines()[1].split()
+    assert first[0] == top.iloc[0]["agency"] and float(first[1]) == pytest.approx(top.iloc[0]["withheld_share"])
