@@ -117,6 +117,12 @@ class AgencyView:
         return self.years[-1]
 
 
+def text_copy(source_file: str) -> str:
+    """Where the site keeps a copy of a report's text when it has no other link (from the
+    site root): the reader can always open the original the numbers came from."""
+    return f"downloads/texts/{source_file}"
+
+
 def needs_attention(findings) -> list[Finding]:
     """The findings a reader should look at (errors and warnings; notes are "info").
     Every count of findings on every page is the length of this list: one definition."""
@@ -198,7 +204,7 @@ def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | Non
             form_tables(r), r.findings,
         ))
     names = list(dict.fromkeys(r.agency for r in reversed(reports) if r.agency))
-    sources = [Link(str(y.report.year), y.source_url or y.repo_url or "") for y in years]
+    sources = [Link(str(y.report.year), y.source_url or y.repo_url or text_copy(y.source_file)) for y in years]
     charts = [_chart_view(k, reports, sources, names[0], f"charts/{agency_id}/{k.id}.csv") for k in agency_kinds()]
     table = load_divisions()
     keywords = []
