@@ -42,21 +42,69 @@ def report_key(source: str, text_path: Path, meta_path: Path | None, data: bytes
 
 
 class ParseCache:
+    """The cache is a convenience, never a reason to fail: a damaged file (truncated,
+    garbage, not SQLite) is detected on first use, deleted and started afresh (noted in
+    `repaired`); a cache that cannot be written at all is simply not used."""
+
     def __init__(self, path: Path | None = None):
         self.path = path or paths.cache_dir() / "parse.sqlite3"
+        self.hits = 0
+        self.misses = 0
+        self.repaired: str | None = None  # why the cache file was started afresh, if it was
+        self.db: sqlite3.Connection | None = None
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            self._reset(exc)
+        except OSError:
+            self.db = None
+
+    def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path)
         self.db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB)")
-        self.hits = 0
-        self.misses = 0
+        self.db.execute("SELECT count(*) FROM parsed WHERE key = ''").fetchone()  # reads the file: fails if damaged
+
+    def _reset(self, exc: Exception) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        self.repaired = f"the parse cache {self.path} was damaged ({exc}); it was deleted and is being rebuilt"
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        try:
+            self._open()
+        except (sqlite3.DatabaseError, OSError):
+            self.db = None  # no cache this time: every report is parsed
 
     def get_blob(self, key: str) -> bytes | None:
-        row = self.db.execute("SELECT value FROM parsed WHERE key = ?", (key,)).fetchone()
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM parsed WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._reset(exc)
+            return None
         return row[0] if row else None
 
     def put_blobs(self, items: dict[str, bytes]) -> None:
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO parsed (key, value) VALUES (?, ?)", items.items())
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO parsed (key, value) VALUES (?, ?)", items.items())
+        except sqlite3.DatabaseError as exc:
+            self._reset(exc)
+
+    def forget(self, key: str) -> None:
+        """Drop an entry that could not be used (it is parsed again and stored anew)."""
+        if self.db is not None:
+            try:
+                with self.db:
+                    self.db.execute("DELETE FROM parsed WHERE key = ?", (key,))
+            except sqlite3.DatabaseError as exc:
+                self._reset(exc)
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()

@@ -1,6 +1,6 @@
 """Bytes of a text file → str, or a clear reason why it is not a text report.
 
-UTF-8 (with or without BOM), UTF-16 with a BOM, and GB18030 (a superset of GBK and
+UTF-8 (with or without BOM), UTF-16 (with a BOM, or Chinese text without one), and GB18030 (a superset of GBK and
 GB2312, which many government sites still serve) are recognised.
 """
 
@@ -38,6 +38,13 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _checked(data, "utf-16"), "utf-16"
     if b"\x00" in data[:8192]:
+        for encoding in ("utf-16-le", "utf-16-be"):  # UTF-16 saved without a BOM (some Windows tools)
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _plausible_chinese(text.replace("\r", "").replace("\t", " ")):
+                return text, encoding
         raise InputError("this is a binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"

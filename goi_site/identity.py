@@ -10,6 +10,7 @@ and a disagreement becomes a finding.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,8 +77,32 @@ def agency_slug(agency: str, division: Division | None) -> str | None:
 
 @lru_cache(maxsize=4096)  # a few hundred department names recur across every county
 def _pinyin_slug(name: str) -> str:
-    words = "".join(lazy_pinyin(name, errors="ignore"))
+    # Digits and Latin letters are kept (第1中学 and 第2中学 are two schools): full-width
+    # forms are folded to ASCII first, anything else that is not Chinese is dropped.
+    words = "".join(lazy_pinyin(unicodedata.normalize("NFKC", name), errors=_keep_ascii))
     return re.sub(r"[^a-z0-9]+", "", words.lower()) or "agency"
+
+
+def _keep_ascii(chunk: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "", chunk)
+
+
+def region_disagreement(report, lines: list[str]) -> tuple[str, str] | None:
+    """(metadata's place, the text's place) when the metadata puts the agency in a
+    division the report's own title does not lie in (or above), else None. The
+    metadata wins; the disagreement is shown, not swallowed."""
+    code = report.region.code
+    if not report.meta or code is None or not report.agency_as_titled:
+        return None
+    table = load_divisions()
+    placed, _, _ = table.place(report.agency_as_titled, "".join(lines))
+    if placed is None or placed.code == code:
+        return None
+    chosen = table.by_code[code]
+    related = {d.code for d in table.ancestors(placed)} | {d.code for d in table.ancestors(chosen)}
+    if placed.code in related and code in related:
+        return None  # one contains the other: the title names a city, the metadata its district (or back)
+    return (" ".join(d.name for d in table.ancestors(chosen)), " ".join(d.name for d in table.ancestors(placed)))
 
 
 def region_of(division: Division | None) -> Region:

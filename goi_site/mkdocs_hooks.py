@@ -28,7 +28,7 @@ def on_files(files: Files, config) -> Files:
     if not root.is_dir():
         raise SystemExit(f"goi: no generated pages in {root}; run `goi build` (it also runs MkDocs)")
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.name.endswith(PARTS):
+        if path.is_file() and not path.name.endswith(PARTS) and not path.name.startswith("."):  # not the marker
             uri = path.relative_to(root).as_posix()
             existing = files.get_file_from_path(uri)
             if existing is not None:

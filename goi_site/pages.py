@@ -24,6 +24,7 @@ from .form import load_form
 from .glossary import glossary, glossary_json
 from .indicators import load_indicators
 from .record import finding_catalogue
+from .textsafe import finalize, front_matter
 from .trends import stable_trend
 from .views import (ChartView, agencies, agency_view, headline_specs, headline_values, needs_attention,
                     text_copy)
@@ -54,7 +55,9 @@ _parts = _Parts()
 
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES)), undefined=StrictUndefined,
-                      autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=finalize)  # data values reach the page only as inert text (textsafe.py)
+    env.globals["front_matter"] = front_matter
     env.filters["part"] = lambda html: _parts(html)
     env.filters["num"] = _num
     env.filters["pct"] = _pct

@@ -15,8 +15,10 @@ from .checks import check_report
 from .decode import MAX_BYTES, decode
 from .errors import GoiError, InputError, MetadataError
 from .extract import source_text
+from .identity import region_disagreement
 from .metadata import read_metadata, sidecar
 from .parser import parse_text
+from .plausible import implausible_values
 from .record import Report
 
 TEXT_SUFFIXES = (".txt",)
@@ -61,17 +63,32 @@ def read_report(path: Path, data: bytes | None = None) -> Report:
                 f"{display_path(meta_path)}: sha256 does not match the text file: the report text must be kept as received"
             )
     report = parse_text(text, source=source, meta=meta)
+    _identity_from_metadata(report, meta, text)
+    implausible_values(report)
     report.findings.extend(check_report(report))  # the rules of one report: run (and cached) with its reading
     report.sha256 = hashlib.sha256(data).hexdigest()
     report.encoding = encoding
     return report
 
 
+def _identity_from_metadata(report: Report, meta, text: str) -> None:
+    """The metadata's agency_id (set when two names give one id) wins; a region that
+    contradicts the report's title is a finding."""
+    if meta is not None and meta.agency_id:
+        report.agency_id = meta.agency_id
+    disagreement = region_disagreement(report, text.splitlines())
+    if disagreement:
+        report.add("region_mismatch", report.title_line, meta=disagreement[0], text=disagreement[1])
+
+
 def _read_one(path: Path, data: bytes | None = None) -> Report | Failure:
+    """One file's report, or its Failure: one bad file never stops the others."""
     try:
         return read_report(path, data)
     except GoiError as exc:
         return Failure(display_path(path), str(exc))
+    except OSError as exc:  # unreadable (permissions, I/O error): the file's problem, not a bug
+        return Failure(display_path(path), f"cannot be read ({exc.strerror or exc})")
 
 
 PARALLEL_FROM = 200  # below this many reports a second process costs more than it saves
@@ -110,7 +127,16 @@ def read_many(paths: list[Path], cache: "ParseCache | None" = None) -> tuple[lis
         cache.put_blobs(fresh)
         cache.misses += sum(1 for _, _, new in results if new)
         cache.hits += sum(1 for _, _, new in results if not new)
-    loaded = [pickle.loads(blob) for _, blob, _ in results]
+    loaded = []
+    for path, (key, blob, new) in zip(paths, results):
+        try:
+            loaded.append(pickle.loads(blob))
+        except Exception:  # a damaged cache entry (any unpickling error): read the file again
+            if new or cache is None:
+                raise
+            cache.forget(key)
+            loaded.append(_read_one(path))
+            cache.repaired = cache.repaired or f"a damaged entry of the parse cache {cache.path} was read again"
     reports = [r for r in loaded if isinstance(r, Report)]
     failures = [r for r in loaded if isinstance(r, Failure)]
     return reports, failures
