@@ -33,6 +33,7 @@ class Cell(NamedTuple):  # a NamedTuple: a corpus holds millions of them
 _STATUS = ("read", "filled", "missing", "placeholder", "invalid", "recovered")
 _DEFAULT_PROVENANCE = ("text", None, None)
 _CODE = {status: index for index, status in enumerate(_STATUS)}
+STATUSES = _STATUS  # status names by code, for code reading CellMap.arrays()
 
 
 @lru_cache(maxsize=None)
@@ -84,6 +85,12 @@ class CellMap(Mapping):
     def value_at(self, ref):
         """Just the value (None if missing or absent): cheaper than making a Cell."""
         return self._values[_positions(self.edition)[ref]]
+
+    def arrays(self) -> tuple:
+        """(values, lines, status codes, provenance) in the edition's cell order, for code
+        that reads whole columns (frames.py): status code 255 = not in this report,
+        line 0 = none, provenance {position: (source, confidence, rule)} sparse."""
+        return self._values, self._lines, self._status, self._provenance
 
     def __iter__(self):
         status = self._status
