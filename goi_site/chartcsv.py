@@ -4,9 +4,11 @@ project's CSV conventions (BOM, formula-safe, missing is empty, never 0)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
-from .csvout import BOM, csv_line
+from .csvout import BOM, safe_cell
 
 
 def chart_csv(cv, labels: dict[str, str]) -> bytes:
@@ -28,7 +30,9 @@ def chart_csv(cv, labels: dict[str, str]) -> bytes:
             if cv.agencies is not None:
                 line.append(cv.agencies)
             lines.append(line)
-    return BOM + "".join(csv_line(line) + "\r\n" for line in [header, *lines]).encode("utf-8")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([safe_cell(v) for v in line] for line in [header, *lines])
+    return BOM + buffer.getvalue().encode("utf-8")
 
 
 def write_chart_csv(downloads: Path, cv, labels: dict[str, str]) -> None:
