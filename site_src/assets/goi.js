@@ -88,7 +88,7 @@
     finalizeDetached();
     var figures = Array.prototype.slice.call(document.querySelectorAll("figure.goi-chart"));
     var current = scheme();
-    var todo = figures.filter(function (f) { return f.getAttribute("data-rendered") !== current; });
+    var todo = figures.filter(function (f) { return !f.hidden && f.getAttribute("data-rendered") !== current; });
     if (!todo.length) return Promise.resolve();
     return Promise.all([loadVega(), loadSpecs()]).then(function (loaded) {
       var specs = loaded[1];
