@@ -62,6 +62,19 @@ def ensure_chromium() -> None:
               "the browser tests will fail. Install Debian's `chromium` or set GOI_CHROMIUM.", flush=True)
 
 
+def ensure_axe() -> None:
+    """axe-core for the accessibility test, from npm by tests/a11y/package-lock.json
+    (installed once; the test then runs offline)."""
+    folder = ROOT / "tests" / "a11y"
+    if (folder / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm is not installed: the accessibility test needs axe-core (apt-get install npm)", flush=True)
+        return
+    must(npm, "ci", "--no-audit", "--no-fund", "--prefix", folder)
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -71,6 +84,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_venv()
         ensure_chromium()
+        ensure_axe()
         return run(PY, "-m", "pytest", *argv[1:])
     if command == "lock":
         ensure_venv()

@@ -28,6 +28,11 @@ class Series:
     cells: tuple[CellRef, ...]
     sum: bool = False  # add the cells up, instead of taking the first the report has
     offset: str | None = None
+    id: str = ""  # the measure's id in a chart's CSV: its cell, or a name for a sum
+
+    @property
+    def measure(self) -> str:
+        return self.id or ".".join(self.cells[0])
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,8 @@ def chart_kinds() -> dict[str, ChartKind]:
     kinds = {}
     for kid, k in _charts_file()["kinds"].items():
         series = tuple(
-            Series(s["label"], tuple(_ref(c) for c in (s.get("cells") or [s["cell"]])), bool(s.get("sum")), s.get("offset"))
+            Series(s["label"], tuple(_ref(c) for c in (s.get("cells") or [s["cell"]])), bool(s.get("sum")), s.get("offset"),
+                   s.get("id", ""))
             for s in k["series"]
         )
         kinds[kid] = ChartKind(kid, k["title"], k["description"], k["legend"], k["layout"], series, k.get("offset"),
@@ -68,16 +74,32 @@ def agency_kinds() -> list[ChartKind]:
     return [k for k in chart_kinds().values() if k.id not in ("corpus_trend", "year_ranking")]
 
 
+def axis_labels() -> dict[str, str]:
+    return _charts_file()["axes"]
+
+
+def colors() -> dict[str, str]:
+    """Measure label → colour, from charts.yml: one colour per measure across charts."""
+    return _charts_file()["colors"]
+
+
+def _color_scale(kind: ChartKind) -> alt.Scale:
+    labels = list(dict.fromkeys(s.label for s in kind.series))
+    return alt.Scale(domain=labels, range=[colors()[label] for label in labels])
+
+
 def _ranking(kind: ChartKind, axes: dict) -> alt.Chart:
+    # A bar per agency at a fixed step: the chart is as tall as its bars (no "fit-y"
+    # room for 20 bars when a year has 5).
     return (
         alt.Chart(alt.NamedData(name="rows"), title=alt.Title(kind.title, anchor="start"))
-        .mark_bar()
+        .mark_bar(color=colors()[kind.series[0].label])
         .encode(
             y=alt.Y("group:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=260)),
             x=alt.X("value:Q", title=axes["count"], axis=alt.Axis(format="d", tickMinStep=1)),
             tooltip=[alt.Tooltip("group:N", title=kind.legend), alt.Tooltip("value:Q", title=axes["count"])],
         )
-        .properties(width="container", description=kind.description)
+        .properties(width="container", height=alt.Step(22), description=kind.description)
     )
 
 
@@ -95,7 +117,7 @@ def _chart(kind: ChartKind) -> alt.Chart:
         x=alt.X("year:N", title=axes["year"], axis=alt.Axis(labelAngle=0)),
         y=y,
         color=alt.Color("group:N", title=kind.legend, sort=alt.SortField("order"),
-                        scale=alt.Scale(scheme="tableau20" if len(kind.series) > 10 else "tableau10"),
+                        scale=_color_scale(kind),
                         legend=alt.Legend(orient="bottom", columns=3, symbolType="square")),
         order=alt.Order("order:Q"),
         tooltip=tooltip,
@@ -113,15 +135,38 @@ def _chart(kind: ChartKind) -> alt.Chart:
     )
 
 
+def _compare() -> alt.Chart:
+    """The compare page: one line per agency (agencies are not measures: a categorical scheme);
+    a year with no value breaks the line."""
+    axes = _charts_file()["axes"]
+    return (
+        alt.Chart(alt.NamedData(name="rows"))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=axes["year"], axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=axes["count"], axis=alt.Axis(format="~s")),
+            color=alt.Color("group:N", title=axes["agency"], sort=alt.SortField("order"), scale=alt.Scale(scheme="tableau10"),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+            tooltip=[alt.Tooltip("group:N", title=axes["agency"]), alt.Tooltip("year:O", title=axes["year"]),
+                     alt.Tooltip("value:Q", title=axes["count"])],
+        )
+        .properties(width="container", height=280)
+    )
+
+
 @lru_cache(maxsize=1)
 def spec_templates() -> dict[str, dict]:
     """kind id → Vega-Lite spec whose data source `rows` the page fills in."""
     specs = {}
-    for kind in chart_kinds().values():
-        spec = _chart(kind).to_dict()
+    charts = {kind.id: _chart(kind) for kind in chart_kinds().values()}
+    charts["compare"] = _compare()
+    for kid, chart in charts.items():
+        spec = chart.to_dict()
         spec["config"] = {"font": FONT, "view": {"stroke": None},
                           "legend": {"labelLimit": 240}, "axis": {"labelFontSize": 12, "titleFontSize": 12}}
-        specs[kind.id] = spec
+        if kid in chart_kinds() and chart_kinds()[kid].layout == "ranking":
+            spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # as tall as its bars
+        specs[kid] = spec
     return specs
 
 
@@ -154,13 +199,3 @@ def chart_rows(kind: ChartKind, reports: list[Report]) -> list[dict]:
                 row.update(offset=series.offset, offset_order=offsets.index(series.offset))
             rows.append(row)
     return rows
-
-
-def corpus_rows(kind: ChartKind, reports: list[Report]) -> list[dict]:
-    """Sums over all reports of each year (missing values are not counted)."""
-    totals: dict[tuple[str, str], tuple[int, float]] = {}
-    groups = list(dict.fromkeys(s.label for s in kind.series))
-    for row in chart_rows(kind, reports):
-        key = (row["year"], row["group"])
-        totals[key] = totals.get(key, 0) + row["value"]
-    return [{"year": y, "group": g, "value": v, "order": groups.index(g)} for (y, g), v in sorted(totals.items())]

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import yaml
 
 from . import paths
 
-from .charts import ChartKind, agency_kinds, chart_rows
+from .charts import ChartKind, _number, _value, agency_kinds, chart_rows
 from .divisions import load_divisions
-from .form import CellRef, load_form
+from .form import CellRef
+from .formtables import FormTable, form_tables
 from .indicators import load_indicators, sum_cells
 from .record import Finding, Report, finding_catalogue
 from .tabular import source_path
@@ -47,14 +48,29 @@ class Headline:
 @dataclass
 class ChartView:
     kind: ChartKind
-    rows: list[dict]
-    table_years: list[str]
-    table_groups: list[tuple[str, list]]  # (label, value per year; None if missing)
+    rows: list[dict]  # exactly what the chart plots
+    table_years: list[str]  # the x axis: every year from first to last, gaps included
+    table_groups: list[tuple[str, str, list]]  # (measure id, label, value per year; None: not given)
+    gaps: list[str] = field(default_factory=list)  # years on the axis with no report
+    agencies: int | None = None  # a trend: the size of its stable set of agencies
+    csv: str = ""  # the chart's own CSV, relative to the downloads folder
+    sources: list[Link] = field(default_factory=list)  # the original report of each year plotted
+    subject: str = ""  # whose numbers (agency, region, year), for the citation
+    coverage: dict = field(default_factory=dict)  # a trend: reports per year, all agencies
+
+    @property
+    def empty_reason(self) -> str:
+        """Why nothing is drawn: "missing" (no value given), "zero" (all given values are 0)."""
+        values = [v for _, _, vs in self.table_groups for v in vs if v is not None]
+        if any(self.rows) and any(r["value"] for r in self.rows):
+            return ""
+        return "zero" if values else "missing"
 
     @property
     def rows_json(self) -> str:
-        """The rows, packed: {"y": years, "g": groups, "o": offsets, "r": [[y, g, value(, o)]…]}
-        with indexes into the lists (goi.js unpacks them). A third of the size of plain rows."""
+        """The rows, packed: {"y": years, "g": groups, "o": offsets, "r": [[y, g, value(, o)]…],
+        "d": the axis's years} with indexes into the lists (goi.js unpacks them). A third
+        of the size of plain rows."""
         years = list(dict.fromkeys(r["year"] for r in self.rows))
         # The series' labels first, so a group's index is its order (colour, stacking);
         # a ranking's groups are the agencies themselves, in rank order.
@@ -69,13 +85,9 @@ class ChartView:
         data = {"y": years, "g": groups, "r": packed}
         if offsets:
             data["o"] = offsets
+        if self.gaps:
+            data["d"] = self.table_years
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-
-
-@dataclass
-class FormRow:
-    label: str
-    cells: list[tuple]  # (value, line, status)
 
 
 @dataclass
@@ -84,11 +96,8 @@ class YearView:
     source_file: str
     source_url: str | None  # the original publication
     repo_url: str | None  # the text in the repository
-    applications: list[FormRow]
-    appeals: list[FormRow]
-    disclosure: list[FormRow]
+    tables: list[FormTable]  # the form's tables, in the order the page shows them
     findings: list[Finding]
-    spans: dict[str, tuple[int, int] | None] = None  # first and last source line of each table
 
 
 @dataclass
@@ -106,6 +115,18 @@ class AgencyView:
     @property
     def latest(self) -> YearView:
         return self.years[-1]
+
+
+def text_copy(source_file: str) -> str:
+    """Where the site keeps a copy of a report's text when it has no other link (from the
+    site root): the reader can always open the original the numbers came from."""
+    return f"downloads/texts/{source_file}"
+
+
+def needs_attention(findings) -> list[Finding]:
+    """The findings a reader should look at (errors and warnings; notes are "info").
+    Every count of findings on every page is the length of this list: one definition."""
+    return [f for f in findings if f.severity != "info"]
 
 
 def region_links(report: Report) -> list[Link]:
@@ -140,46 +161,32 @@ def headline_values(report: Report) -> dict[str, float | int | None]:
     return out
 
 
-@lru_cache(maxsize=None)
-def _layout(edition_id: str, table: str) -> list[tuple[str, list[CellRef]]]:
-    """(row label, its cells) of a table in an edition, in the form's order."""
-    form = load_form()
-    edition = form.editions[edition_id]
-    return [(form.row(table, row).label, [CellRef(table, row, c) for c in edition.columns(table, row)])
-            for row in edition.rows(table)]
+def year_axis(years) -> list[str]:
+    """Every year from the first to the last: a year with no report is a gap, not skipped."""
+    years = sorted({int(y) for y in years})
+    return [str(y) for y in range(years[0], years[-1] + 1)] if years else []
 
 
-def _form_rows(report: Report, table: str) -> list[FormRow]:
-    cells = report.cells
-    return [FormRow(label, [cells[ref][:3] for ref in refs]) for label, refs in _layout(report.edition, table)]
-
-
-def _span(report: Report, table: str) -> tuple[int, int] | None:
-    lines = [c.line for ref, c in report.cells.items() if ref.table == table and c.line]
-    return (min(lines), max(lines)) if lines else None
-
-
-def _chart_view(kind: ChartKind, reports: list[Report]) -> ChartView:
-    rows = chart_rows(kind, reports)
-    years = [str(r.year) for r in reports]
+def chart_table(kind: ChartKind, reports: list[Report], axis: list[str]) -> list[tuple[str, str, list]]:
+    """(measure id, label, value per year of the axis) of each series that has a value:
+    0 stays 0, a value not given stays None, a year with no report is None."""
+    by_year = {str(r.year): r for r in reports}
     groups = []
-    for label in dict.fromkeys(s.label for s in kind.series):
-        by_year = defaultdict(list)
-        for row in rows:
-            if row["group"] == label:
-                by_year[row["year"]].append(row["value"])
-        if by_year or not kind.skip_zero:
-            name = label
-            groups.append((name, [sum(by_year[y]) if by_year.get(y) else None for y in years]))
-    if kind.offset:  # one table line per (offset, result)
-        groups = []
-        for series in kind.series:
-            values = []
-            for year in years:
-                hit = [r["value"] for r in rows if r["year"] == year and r["group"] == series.label and r.get("offset") == series.offset]
-                values.append(hit[0] if hit else None)
-            groups.append((f"{series.offset}·{series.label}", values))
-    return ChartView(kind, rows, years, groups)
+    for series in kind.series:
+        values = [_value(by_year[y], series) if y in by_year else None for y in axis]
+        if any(v is not None for v in values):
+            label = f"{series.offset}·{series.label}" if series.offset else series.label
+            groups.append((series.measure, label, [None if v is None else _number(v) for v in values]))
+    return groups
+
+
+def _chart_view(kind: ChartKind, reports: list[Report], sources: list[Link], subject: str, csv: str) -> ChartView:
+    rows = chart_rows(kind, reports)
+    axis = year_axis(r.year for r in reports if r.year)
+    have = {str(r.year) for r in reports}
+    plotted = {r["year"] for r in rows}
+    return ChartView(kind, rows, axis, chart_table(kind, reports, axis), [y for y in axis if y not in have],
+                     csv=csv, sources=[s for s in sources if s.label in plotted], subject=subject)
 
 
 def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | None) -> AgencyView:
@@ -194,11 +201,11 @@ def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | Non
         path = source_path(r, root)
         years.append(YearView(
             r, path, r.meta.get("source_url"), f"{repo_url.rstrip('/')}/blob/main/{path}" if repo_url else None,
-            _form_rows(r, "applications"), _form_rows(r, "appeals"), _form_rows(r, "disclosure"), r.findings,
-            {table: _span(r, table) for table in ("applications", "appeals", "disclosure")},
+            form_tables(r), r.findings,
         ))
-    charts = [_chart_view(k, reports) for k in agency_kinds()]
     names = list(dict.fromkeys(r.agency for r in reversed(reports) if r.agency))
+    sources = [Link(str(y.report.year), y.source_url or y.repo_url or text_copy(y.source_file)) for y in years]
+    charts = [_chart_view(k, reports, sources, names[0], f"charts/{agency_id}/{k.id}.csv") for k in agency_kinds()]
     table = load_divisions()
     keywords = []
     if latest.region.code in table.by_code:
@@ -208,7 +215,7 @@ def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | Non
         keywords.append(latest.agency_as_titled)
     return AgencyView(
         agency_id, names[0], names, region_links(latest), years, headlines, charts,
-        sum(1 for r in reports for f in r.findings if f.severity != "info"),
+        sum(len(needs_attention(r.findings)) for r in reports),
         " ".join(dict.fromkeys(k for k in keywords if k and k not in names[0])),
     )
 

@@ -49,7 +49,7 @@ def test_every_agency_has_a_page_with_charts_tables_csv_and_findings(built_site)
         charts = re.findall(r'<figure[^>]*class="goi-chart"[^>]*data-kind="(\w+)"', html)
         notes = re.findall(r'<p class="goi-note">', html)
         assert len(charts) + len(notes) == 5, agency  # a chart, or a note where every value is 0
-        assert html.count('<table class="goi-form">') >= 3
+        assert html.count('class="goi-form"') >= 3
         assert f'downloads/agencies/{agency}.csv' in html
         assert "检查发现" in html
         assert "结转下年度继续办理" in html
@@ -71,9 +71,62 @@ def test_agency_page_shows_the_numbers_of_the_report(built_site):
 def test_findings_shown_on_agency_page_and_quality_page(built_site):
     html = page(built_site, "agencies/410825-shangwuju")
     assert html.count('<p class="goi-note">') == 5  # every number of this report is 0: notes, no empty charts
-    assert "short_row_filled" in html and "按本行合计补足" in html
+    assert "均为 0（报告给出的零，不是缺失）" in html  # zero is not "not given"
+    assert "表行缺项（按合计补足）" in html and re.search(r'<td class="goi-filled"[^>]*title="[^"]*补足', html)
     quality = page(built_site, "quality")
-    assert quality.count("short_row_filled") >= 4
+    assert quality.count("表行缺项（按合计补足）") >= 4
+    # the quality page is Chinese: no rule ids, no English severities
+    body = quality[quality.index("<article"):quality.index("</article>")]
+    assert "short_row_filled" not in body and ">warning<" not in body and "警告" in body
+
+
+def test_finding_counts_agree_on_every_page(built_site):
+    """One function counts findings: the agency page, its region page, the year page and
+    the home page say the same."""
+    agency = page(built_site, "agencies/410825-shangwuju")
+    n = int(re.search(r"检查发现（(\d+)）", agency).group(1))
+    region = page(built_site, "regions/410825")
+    assert re.search(r'410825-shangwuju/">[^<]+</a></td><td>[^<]*</td>.*?<td class="goi-num">' + str(n) + "</td></tr>", region)
+    year = page(built_site, "years/2021")
+    assert re.search(r'410825-shangwuju/">.*?<td class="goi-num">' + str(n) + "</td></tr>", year)
+    home = page(built_site, "")
+    total = int(re.search(r'<a href="quality/">(\d+)</a>', home).group(1))
+    assert total == page(built_site, "quality").count("<tr><td>") >= n
+
+
+def test_developer_pages_are_out_of_the_nav_and_linked_from_methodology(built_site):
+    links = set(re.findall(r'href="([^"]*)" class="md-nav__link', page(built_site, "")))
+    assert "compare/" in links and "glossary/" in links and "methodology/" in links
+    assert "performance/" not in links and "scale/" not in links
+    methodology = page(built_site, "methodology")
+    assert 'href="../performance/"' in methodology and 'href="../scale/"' in methodology
+
+
+def test_home_says_what_the_site_is_and_how_current(built_site):
+    home = page(built_site, "")
+    lead = re.search(r'<p class="goi-lead">(.*?)</p>', home).group(1)
+    assert "5 个机关的 5 份报告" in lead and "平顶山市湛河区商务局 2024 年报告" in lead and "构建于" in lead
+
+
+def test_glossary_page_and_tooltips_come_from_the_form(built_site):
+    glossary = page(built_site, "glossary")
+    for term in ("予以公开", "部分公开", "不予公开", "属于国家秘密", "无法提供", "不予处理", "行政复议", "结果纠正"):
+        assert re.search(r"<dt[^>]*>[^<]*" + term, glossary), term
+    tips = json.loads((built_site / "assets" / "glossary.json").read_text(encoding="utf-8"))
+    agency = page(built_site, "agencies/410100-shangwuju")
+    keys = set(re.findall(r'data-t="([^"]+)"', agency))
+    assert "applications.granted" in keys and keys <= set(tips) | {k for k in keys if k.startswith("col.") and k not in tips}
+    assert "applications.granted" in tips and tips["applications.granted"].startswith("（一）予以公开")
+
+
+def test_compare_data_is_written_once_and_loaded_only_by_the_compare_page(built_site):
+    data = json.loads((built_site / "assets" / "compare-data.json").read_text(encoding="utf-8"))
+    assert len(data["agencies"]) == 5 and data["years"] == [2021, 2022, 2023, 2024]
+    m = [x[0] for x in data["measures"]].index("applications.new.total")
+    zz = [a[0] for a in data["agencies"]].index("410100-shangwuju")
+    assert data["values"][zz] == [[2] + data["values"][zz][0][1:]] and data["values"][zz][0][m + 1] == 6
+    for url in ("", "agencies", "agencies/410100-shangwuju"):
+        assert "compare-data.json" not in page(built_site, url)
 
 
 def test_region_breadcrumb_links_to_directory_pages(built_site):
@@ -87,9 +140,10 @@ def test_site_wide_pages_exist(built_site):
     for url in ("", "agencies", "years", "years/2022", "quality", "downloads", "codebook", "methodology", "contribute"):
         assert (built_site / url / "index.html").exists(), url
     home = page(built_site, "")
-    assert 'data-kind="corpus_trend"' in home and "goi-coverage" in home
+    # no agency has two years yet: no trend is drawn, and the page says why
+    assert 'data-kind="corpus_trend"' not in home and "无法比较同一组机关的变化" in home and "goi-coverage" in home
     directory = page(built_site, "agencies")
-    assert 'id="goi-filter"' in directory and directory.count("data-filter=") == 5
+    assert "goi-table-filter" in directory and directory.count("data-filter=") == 5
 
 
 def test_nav_does_not_list_agencies(built_site):

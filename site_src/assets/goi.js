@@ -88,7 +88,7 @@
     finalizeDetached();
     var figures = Array.prototype.slice.call(document.querySelectorAll("figure.goi-chart"));
     var current = scheme();
-    var todo = figures.filter(function (f) { return f.getAttribute("data-rendered") !== current; });
+    var todo = figures.filter(function (f) { return !f.hidden && f.getAttribute("data-rendered") !== current; });
     if (!todo.length) return Promise.resolve();
     return Promise.all([loadVega(), loadSpecs()]).then(function (loaded) {
       var specs = loaded[1];
@@ -98,7 +98,12 @@
         var target = figure.querySelector(".goi-chart-view");
         if (!specs[kind] || !data || !target) return null;
         var spec = JSON.parse(JSON.stringify(specs[kind]));
-        spec.data = { values: unpack(JSON.parse(data.textContent)) };
+        var packed = JSON.parse(data.textContent);
+        spec.data = { values: unpack(packed) };
+        if (packed.d && spec.encoding && spec.encoding.x) {
+          // every year on the axis, so a year with no report is a visible gap
+          spec.encoding.x.scale = merge(spec.encoding.x.scale || {}, { domain: packed.d });
+        }
         spec.config = merge(spec.config || {}, themeConfig());
         figure.setAttribute("data-rendered", current);
         views = views.filter(function (entry) {
@@ -110,10 +115,7 @@
         return window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function (result) {
           views.push({ node: figure, view: result.view });
           var svg = target.querySelector("svg");
-          if (svg) {
-            var caption = figure.querySelector("figcaption");
-            svg.setAttribute("aria-label", (figure.getAttribute("aria-label") || "") + (caption ? "：" + caption.textContent : ""));
-          }
+          if (svg) svg.setAttribute("aria-hidden", "true");  // the view's role="img" and label speak for it
         });
       }));
     }).catch(function (error) {
@@ -134,9 +136,14 @@
     table.setAttribute("data-sortable", "1");
     var headers = table.querySelectorAll("thead th");
     Array.prototype.forEach.call(headers, function (th, index) {
-      th.setAttribute("tabindex", "0");
-      th.setAttribute("role", "button");
-      th.title = "点击排序";
+      // A button inside the header: the header keeps its role (and aria-sort), the
+      // button takes the clicks and the keyboard.
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "goi-sort";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.title = "点击排序";
       function sort() {
         var numeric = th.getAttribute("data-type") === "number";
         var ascending = th.getAttribute("aria-sort") !== "ascending";
@@ -155,8 +162,7 @@
         });
         rows.forEach(function (row) { body.appendChild(row); });
       }
-      th.addEventListener("click", sort);
-      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+      button.addEventListener("click", sort);
     });
   }
 
@@ -182,9 +188,165 @@
     });
   }
 
+
+  // ---- chart bundle: PNG / SVG made by the bundled Vega, citation copy ----------------
+  function viewOf(figure) {
+    var entry = views.filter(function (e) { return e.node === figure; })[0];
+    return entry ? entry.view : null;
+  }
+
+  function download(url, name) {
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  function setupBundles() {
+    document.querySelectorAll(".goi-bundle").forEach(function (bundle) {
+      if (bundle.getAttribute("data-ready") === "1") return;
+      bundle.setAttribute("data-ready", "1");
+      var figure = bundle.previousElementSibling;
+      bundle.querySelectorAll(".goi-save").forEach(function (button) {
+        button.addEventListener("click", function () {
+          var view = figure && viewOf(figure);
+          if (!view) return;
+          var format = button.getAttribute("data-format");
+          var name = (figure.getAttribute("data-file") || "chart") + "." + format;
+          view.toImageURL(format, format === "png" ? 2 : 1).then(function (url) { download(url, name); })
+            .catch(function (e) { console.warn("goi-site: image export failed:", e.message); });
+        });
+      });
+      var copy = bundle.querySelector(".goi-copy");
+      var text = bundle.querySelector(".goi-cite-text");
+      if (copy && text) {
+        copy.addEventListener("click", function () {
+          var done = function () { copy.textContent = "已复制"; setTimeout(function () { copy.textContent = "复制引用"; }, 2000); };
+          if (navigator.clipboard && window.isSecureContext) {
+            navigator.clipboard.writeText(text.textContent).then(done, function () { selectText(text); });
+          } else {
+            selectText(text);
+          }
+        });
+      }
+    });
+  }
+
+  function selectText(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  // ---- tips: a cell's provenance, a term's meaning, on hover, focus or tap --------------
+  var glossaryPromise = null;
+  var tip = null;
+
+  function glossary() {
+    if (!glossaryPromise) {
+      glossaryPromise = fetch(new URL("glossary.json", assets).href)
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .catch(function () { return {}; });
+    }
+    return glossaryPromise;
+  }
+
+  function tipText(node) {
+    if (node.hasAttribute("data-t")) {
+      return glossary().then(function (terms) { return terms[node.getAttribute("data-t")] || ""; });
+    }
+    var text = node.getAttribute("data-tip") || node.getAttribute("title") || "";
+    if (!text && node.hasAttribute("data-l")) {
+      var table = node.closest("table");
+      var template = (table && table.getAttribute("data-read")) || "{line}";
+      text = node.getAttribute("data-l") ? template.replace("{line}", node.getAttribute("data-l")) : "";
+    }
+    return Promise.resolve(text);
+  }
+
+  function showTip(node) {
+    tipText(node).then(function (text) {
+      if (!text) return;
+      if (node.hasAttribute("title")) {  // keep the text, but not the browser's own tooltip on top of ours
+        node.setAttribute("data-tip", node.getAttribute("title"));
+        node.removeAttribute("title");
+      }
+      if (!tip) {
+        tip = document.createElement("div");
+        tip.className = "goi-tip";
+        tip.setAttribute("role", "tooltip");
+        document.body.appendChild(tip);
+      }
+      tip.textContent = text;
+      tip.hidden = false;
+      var box = node.getBoundingClientRect();
+      var left = Math.max(4, Math.min(window.scrollX + box.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 4));
+      tip.style.left = left + "px";
+      tip.style.top = (window.scrollY + box.bottom + 4) + "px";
+    });
+  }
+
+  function hideTip() { if (tip) tip.hidden = true; }
+
+  var TIP = ".goi-form td, .goi-form [data-t], [data-t], td.goi-empty";
+  document.addEventListener("mouseover", function (e) {
+    var node = e.target.closest && e.target.closest(TIP);
+    if (node) showTip(node); else hideTip();
+  });
+  document.addEventListener("click", function (e) {
+    var node = e.target.closest && e.target.closest(TIP);
+    if (node) showTip(node); else hideTip();
+  });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") hideTip(); });
+
+  // ---- filter boxes above sortable tables ------------------------------------------------
+  function setupTableFilters() {
+    document.querySelectorAll(".goi-table-filter").forEach(function (box) {
+      if (box.getAttribute("data-ready") === "1") return;
+      box.setAttribute("data-ready", "1");
+      var input = box.querySelector("input");
+      var count = box.querySelector(".goi-filter-count");
+      var wrapper = box.nextElementSibling;
+      var table = wrapper && (wrapper.tagName === "TABLE" ? wrapper : wrapper.querySelector("table"));
+      if (!input || !table) return;
+      var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+      input.addEventListener("input", function () {
+        var words = input.value.trim().split(/\s+/).filter(Boolean);
+        var shown = 0;
+        rows.forEach(function (row) {
+          var text = (row.getAttribute("data-filter") || "") + " " + row.textContent;
+          var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+          row.hidden = !match;
+          if (match) shown += 1;
+        });
+        count.textContent = words.length ? "显示 " + shown + " / " + rows.length + " 行" : "";
+      });
+    });
+  }
+
+  // ---- the compare page loads its own script and data ------------------------------------
+  function setupCompare() {
+    if (!document.getElementById("goi-compare")) return;
+    if (window.goiCompare) { window.goiCompare(); return; }
+    var script = document.createElement("script");
+    script.src = new URL("compare.js", assets).href;
+    document.head.appendChild(script);
+  }
+
+  window.goiRenderCharts = renderCharts;
+  window.goiSortable = makeSortable;
+
   function onPage() {
     document.querySelectorAll("table.goi-sortable").forEach(makeSortable);
     setupFilter();
+    setupTableFilters();
+    setupBundles();
+    setupCompare();
+    hideTip();
     renderCharts();
   }
 
