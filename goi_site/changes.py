@@ -19,6 +19,7 @@ from .corpus import Corpus, load_corpus
 from .errors import GoiError
 from .form import CellRef, load_form
 from .record import Report
+from .textsafe import finalize
 from .views import headline_specs, headline_values
 
 
@@ -93,8 +94,9 @@ def _shown(cell) -> str:
 
 
 def summary_markdown(corpus: Corpus) -> str:
+    # Names and messages reach the job summary only as inert text, as on the site (textsafe.py).
     env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES)), autoescape=False, trim_blocks=True,
-                      lstrip_blocks=True)
+                      lstrip_blocks=True, finalize=finalize)
     form = load_form()
     rows = [(r, headline_values(r), form_tables(r)) for r in corpus.reports]
     return env.get_template("summary.md.j2").render(rows=rows, specs=headline_specs(), failures=corpus.failures,

@@ -34,4 +34,5 @@ def check_prose(report: Report, lines: list[str]) -> None:
         if cell is None or cell.value is None or cell.value == stated:
             continue
         line = text.count("\n", 0, match.start()) + 1
-        report.add("prose_mismatch", line, quote=match.group(0), stated=stated, label=label, table=cell.value, table_line=cell.line or "?")
+        quote = re.sub(r"\s+", "", match.group(0))  # prose wraps over lines; the message is one line
+        report.add("prose_mismatch", line, quote=quote, stated=stated, label=label, table=cell.value, table_line=cell.line or "?")

@@ -417,3 +417,20 @@ def test_summary_changed_since_an_option_is_refused(tmp_path):
     run = goi("summary", f"--changed-since=--output={target}")
     one_line_error(run, 2, "is not a git revision")
     assert not target.exists()
+
+
+def test_job_summary_shows_evil_names_as_text(tmp_path):
+    """The PR job summary is Markdown with HTML, like a page: names reach it only as text."""
+    import re
+
+    from goi_site.changes import summary_markdown
+
+    from .evilcorpus import write_evil_corpus
+
+    data = write_evil_corpus(tmp_path)
+    summary = summary_markdown(load_corpus([data], corpus_root=data))
+    assert summary.count("#### ") == 9  # every agency has its section
+    assert "<script" not in summary and "<svg" not in summary and "<img" not in summary
+    assert not re.search(r"\{:?\s*on\w+=", summary)  # no attribute list survives
+    assert "](javascript:" not in summary
+    assert not any(line.startswith(("template:", "onfocus:", "# 大标题", "---")) for line in summary.splitlines())

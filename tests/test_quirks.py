@@ -308,3 +308,18 @@ def test_markdown_rows_unlabelled_annotated_and_with_group_cells():
     assert [r.value("disclosure", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [22, 0, 30]
     assert row(r, "granted") == [3, 0, 0, 0, 0, 0, 3]  # group label as an extra cell
     assert row(r, "withheld_law_prohibited") == [0] * 7  # after a page footer inside the table
+
+
+@pytest.mark.parametrize("prose, finding", [
+    ("2023年，本机关受理政府\n信息公开申请17件，均已按时答复。", True),  # wrapped as PDFs print prose, no 共
+    ("2023年，本机关共收到自然人申请15件。", False),  # one kind of applicant: not the total
+    ("2023年，本机关共收到政府信息公开申请16件。", False),  # agrees with the table
+])
+def test_prose_counts_wrapped_or_partial(prose, finding):
+    text = (FIXTURES / "quirks" / "prose_vs_table.txt").read_text(encoding="utf-8")
+    text = text.replace("2023年，本机关共收到政府信息公开申请17件，均已按时答复。", prose)
+    r = parse_text(text, source="prose.txt")
+    found = [f for f in r.findings if f.rule == "prose_mismatch"]
+    assert bool(found) == finding
+    if finding:
+        assert found[0].line == 3 and "\n" not in found[0].message and "17" in found[0].message
