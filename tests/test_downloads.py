@@ -102,7 +102,7 @@ def test_frictionless_validate_passes(downloads):
 
 def _injected_downloads(tmp_path) -> Path:
     """The downloads of one report whose agency name is a spreadsheet formula."""
-    folder = tmp_path / "data" / "henan" / "410100-agency"  # the id goi derives from that name
+    folder = tmp_path / "data" / "henan" / "410100-hyperlinkhttpxy"  # the id goi derives from that name
     folder.mkdir(parents=True)
     shutil.copy(DATA / "henan" / "410100-shangwuju" / "2023.txt", folder / "2023.txt")
     (folder / "2023.yml").write_text(
