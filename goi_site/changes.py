@@ -19,7 +19,7 @@ from .corpus import Corpus, load_corpus
 from .errors import GoiError
 from .form import CellRef, load_form
 from .record import Report
-from .textsafe import finalize
+from .textsafe import finalize, link_url
 from .views import headline_specs, headline_values
 
 
@@ -97,6 +97,7 @@ def summary_markdown(corpus: Corpus) -> str:
     # Names and messages reach the job summary only as inert text, as on the site (textsafe.py).
     env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES)), autoescape=False, trim_blocks=True,
                       lstrip_blocks=True, finalize=finalize)
+    env.filters["link_url"] = link_url
     form = load_form()
     rows = [(r, headline_values(r), form_tables(r)) for r in corpus.reports]
     return env.get_template("summary.md.j2").render(rows=rows, specs=headline_specs(), failures=corpus.failures,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
@@ -282,6 +284,10 @@ def serve(
     serve_directory(out, port)
 
 
+# SQLite reports a full disk or a file-size limit as these, not as OSError (the downloads' goi.sqlite).
+_ENVIRONMENT_SQLITE = re.compile(r"disk I/O error|database or disk is full|readonly database|unable to open")
+
+
 def main() -> None:  # pragma: no cover - the console script
     try:
         app()
@@ -296,6 +302,9 @@ def main() -> None:  # pragma: no cover - the console script
     except Exception as exc:  # a bug, not bad input: one line, the way to see more, where to report it
         if os.environ.get("GOI_DEBUG"):
             raise
+        if isinstance(exc, sqlite3.OperationalError) and _ENVIRONMENT_SQLITE.search(str(exc)):
+            typer.echo(f"goi: {exc}: the disk is full, a file-size limit was reached, or the folder is read-only", err=True)
+            sys.exit(1)
         tracker = f"{os.environ['GOI_REPO_URL'].rstrip('/')}/issues" if os.environ.get("GOI_REPO_URL") \
             else "the project's issue tracker (see CONTRIBUTING.md)"
         typer.echo(f"goi: internal error: {type(exc).__name__}: {exc}. This is a bug in goi, not in your input: "

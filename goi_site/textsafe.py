@@ -49,6 +49,18 @@ def finalize(value):
     return value
 
 
+def link_url(value: str) -> Markup:
+    """An http(s) address for a Markdown link, shown and followed as written: every
+    character that could end the link or start syntax is percent-encoded. Anything
+    else is not a link target: it comes back as inert text."""
+    from urllib.parse import quote
+
+    value = one_line(value).strip()
+    if not re.match(r"https?://", value, re.I):
+        return markdown_text(value)
+    return Markup(quote(value, safe="/:?#&=%~+,;@!$.-_"))
+
+
 def title_text(value: str) -> str:
     """A page title for MkDocs' front matter. MkDocs treats a title as HTML and its
     theme prints it unescaped, also through `striptags` (which decodes entities) in

@@ -228,3 +228,28 @@ def test_two_builds_give_identical_pages_and_data(tmp_path):
     for page_file in generated[0].rglob("*.md"):
         twin = generated[1] / page_file.relative_to(generated[0])
         assert page_file.read_bytes() == twin.read_bytes()
+
+
+def test_every_page_says_how_to_report_a_wrong_number(built_site):
+    """Without a repository address (a local build) the footer links to the contribute page;
+    the deploy sets GOI_REPO_URL, and the links go to the repository's issue forms."""
+    pages = sorted(built_site.rglob("index.html"))
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert 'class="goi-report-links"' in html and "报告数字错误" in html, page
+
+
+def test_report_links_go_to_the_issue_forms_when_the_repository_is_known():
+    from jinja2 import Environment, FileSystemLoader
+
+    from .conftest import ROOT
+
+    env = Environment(loader=FileSystemLoader(str(ROOT / "overrides")))
+    env.filters["url"] = lambda value: value
+    html = env.get_template("partials/copyright.html").render(config={"repo_url": "https://example.org/o/goi-site",
+                                                                    "extra": {}})
+    assert 'href="https://example.org/o/goi-site/issues/new?template=wrong-number.yml"' in html
+    assert 'href="https://example.org/o/goi-site/issues/new?template=missing-report.yml"' in html
+    for form in ("wrong-number.yml", "missing-report.yml"):
+        assert (ROOT / ".github" / "ISSUE_TEMPLATE" / form).exists()
