@@ -203,6 +203,11 @@ class LineIndex:
             target = self.strict if line.strict else self.loose
             for key in line.keys:
                 target.setdefault(key, []).append(index)
+        # For match_typo, which runs on every run of numbers that has no label: each loose
+        # label with its edit allowance and its characters, computed once per edition.
+        self.typo_labels = [(label, indexes, max(1, len(label) // 4), frozenset(label))
+                            for label, indexes in self.loose.items()]
+        self.typo_memo: dict[str, list[int]] = {}  # prose repeats (dates, 年, page numbers)
 
     def match(self, run: list[Piece]) -> list[int]:
         """Lines whose label equals the text at the tail of `run`, longest tail first."""
@@ -225,10 +230,26 @@ class LineIndex:
         key = match_key(text)
         if len(key) < 4:
             return []
+        found = self.typo_memo.get(key)
+        if found is None:
+            found = self._nearest(key)
+            if len(self.typo_memo) < 4096:
+                self.typo_memo[key] = found
+        return list(found)
+
+    def _nearest(self, key: str) -> list[int]:
         scored: dict[int, tuple[int, int]] = {}  # line → (distance, edits allowed for that label)
-        for label, indexes in self.loose.items():
-            allowed = max(1, len(label) // 4)
-            if abs(len(label) - len(key)) > allowed:
+        near = [entry for entry in self.typo_labels if abs(len(entry[0]) - len(key)) <= entry[2]]
+        if not near:
+            return []
+        # Only distances up to (largest allowance + 1) can pick the line or spoil its margin.
+        # Each edit removes at most one character of either side that the other lacks, so
+        # that count bounds the distance from below and skips the full computation for most
+        # labels.
+        cap = max(allowed for _, _, allowed, _ in near) + 1
+        characters = set(key)
+        for label, indexes, allowed, label_characters in near:
+            if max(len(characters - label_characters), len(label_characters - characters)) > cap:
                 continue
             d = _distance(key, label)
             for i in indexes:
