@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from goi_site.errors import GoiError  # noqa: E402
-from goi_site.jsonout import report_to_json  # noqa: E402
-from goi_site.reader import read_report  # noqa: E402
+from goi_site.core.errors import GoiError  # noqa: E402
+from goi_site.publish.jsonout import report_to_json  # noqa: E402
+from goi_site.corpus.reader import read_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "accuracy"
 TABLES = ("disclosure", "applications", "review", "litigation_direct", "litigation_after_review")

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from goi_site.cache import ParseCache  # noqa: E402
-from goi_site.comparedata import compare_json  # noqa: E402
-from goi_site.corpus import load_corpus  # noqa: E402
-from goi_site.views import agencies, agency_view  # noqa: E402
+from goi_site.corpus.cache import ParseCache  # noqa: E402
+from goi_site.publish.comparedata import compare_json  # noqa: E402
+from goi_site.corpus.load import load_corpus  # noqa: E402
+from goi_site.publish.views import agencies, agency_view  # noqa: E402
 
 
 def main() -> None:

@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pypinyin import lazy_pinyin  # noqa: E402
 
 from bench.synth import LAYOUTS, random_truth, render  # noqa: E402
-from goi_site.add import province_slug  # noqa: E402
-from goi_site.divisions import load_divisions  # noqa: E402
-from goi_site.form import load_form  # noqa: E402
+from goi_site.maintain.add import province_slug  # noqa: E402
+from goi_site.form.divisions import load_divisions  # noqa: E402
+from goi_site.form.loader import load_form  # noqa: E402
 
 PROVINCES = ["河南省", "河北省", "山东省", "江苏省", "四川省", "广东省", "湖南省", "浙江省"]
 DEPARTMENTS = ["商务局", "财政局", "教育局", "民政局", "人力资源和社会保障局", "自然资源局", "生态环境局",

@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from goi_site import ocr  # noqa: E402
-from goi_site.form import CellRef, load_form  # noqa: E402
-from goi_site.ocrmark import mark_ocr  # noqa: E402
-from goi_site.parser import parse_text  # noqa: E402
+from goi_site.extract import ocr  # noqa: E402
+from goi_site.form.loader import CellRef, load_form  # noqa: E402
+from goi_site.check.ocrmark import mark_ocr  # noqa: E402
+from goi_site.parse.parser import parse_text  # noqa: E402
 
 SCANS = ROOT / "tests" / "fixtures" / "accuracy" / "pdf-scanned"
 

@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synth import LAYOUTS, random_truth, render  # noqa: E402
-from goi_site.checks import check_report  # noqa: E402
-from goi_site.parser import parse_text  # noqa: E402
+from goi_site.check.rules import check_report  # noqa: E402
+from goi_site.parse.parser import parse_text  # noqa: E402
 
 
 def main() -> None:

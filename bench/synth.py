@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from goi_site.form import load_form
+from goi_site.form.loader import load_form
 
 LAYOUTS = ("tabs", "spaces", "pipes", "cells", "split")
 

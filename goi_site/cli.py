@@ -18,12 +18,12 @@ from typing import Optional
 
 import typer
 
-from . import paths
-from .corpus import load_corpus
-from .errors import GoiError
-from .annotate import github_annotations
-from .jsonout import report_to_json
-from .summary import render_reports, render_summary
+from goi_site.core import paths
+from goi_site.corpus.load import load_corpus
+from goi_site.core.errors import GoiError
+from goi_site.maintain.annotate import github_annotations
+from goi_site.publish.jsonout import report_to_json
+from goi_site.terminal import render_reports, render_summary
 
 app = typer.Typer(
     add_completion=False,
@@ -98,7 +98,7 @@ def validate(
                                            "origin/main), read with their agencies' other years."),
 ) -> None:
     """Parse and check reports; print a summary table and every finding."""
-    from .changes import load_changed
+    from goi_site.maintain.prsummary import load_changed
 
     root = _corpus_dir(data)
     if changed_since:
@@ -146,9 +146,9 @@ def add(
     (nothing is written for it unless --allow-findings)."""
     import datetime as dt
 
-    from .add import add_batch, add_source, outcome_line, pull_request_preview
-    from .metadata import region_parts, retrieved_problem, unknown_region, year_problem
-    from .textsafe import one_line
+    from goi_site.maintain.add import add_batch, add_source, outcome_line, pull_request_preview
+    from goi_site.parse.metadata import region_parts, retrieved_problem, unknown_region, year_problem
+    from goi_site.core.textsafe import one_line
 
     try:
         when = dt.date.fromisoformat(retrieved) if retrieved else None
@@ -206,7 +206,7 @@ def summary(
     """Markdown summary of the reports added or changed since a git revision (for a job summary)."""
     import re
 
-    from .changes import summarise_changes
+    from goi_site.maintain.prsummary import summarise_changes
 
     if changed_since.startswith("-") or not re.fullmatch(r"[\w./@^~{}:+-]+", changed_since):
         _fail(f"--changed-since {changed_since!r} is not a git revision (a branch, tag or commit, e.g. origin/main)", 2)
@@ -225,7 +225,7 @@ def build(
     stats: Path = typer.Option(None, "--stats", help="Also write the build's figures (stages, counts) as JSON here."),
 ) -> None:
     """Parse and check the corpus, generate pages, charts and downloads, run mkdocs build --strict."""
-    from .sitebuild import build_site, site_size
+    from goi_site.publish.sitebuild import build_site, site_size
 
     out = out or paths.default_out_dir()
     result = _run(lambda: build_site(_corpus_dir(data), out, repo_url))
@@ -254,8 +254,8 @@ def export(
     out: Path = typer.Option(None, "--out", help="The site directory; files go to OUT/downloads/ (default: site/)."),
 ) -> None:
     """Write the open-data downloads (CSV, JSON, codebook, datapackage.json) without building pages."""
-    from .exports import write_downloads
-    from .outdir import check_out
+    from goi_site.publish.exports import write_downloads
+    from goi_site.publish.outdir import check_out
 
     out = out or paths.default_out_dir()
     data = _corpus_dir(data)
@@ -275,8 +275,8 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port on localhost."),
 ) -> None:
     """Build the site, then preview it on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
-    from .sitebuild import build_site
-    from .serve import serve_directory
+    from goi_site.publish.sitebuild import build_site
+    from goi_site.publish.serve import serve_directory
 
     out = out or paths.default_out_dir()
     _run(lambda: build_site(_corpus_dir(data), out))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from goi_site.metadata import read_metadata
-from goi_site.parser import parse_text
+from goi_site.parse.metadata import read_metadata
+from goi_site.parse.parser import parse_text
 
 from .conftest import DATA
 

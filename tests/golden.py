@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from goi_site.form import load_form
-from goi_site.record import Report
+from goi_site.form.loader import load_form
+from goi_site.parse.record import Report
 
 
 def render_golden(report: Report) -> str:

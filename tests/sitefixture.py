@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from goi_site.sitebuild import build_site
+from goi_site.publish.sitebuild import build_site
 
 from .conftest import DATA
 

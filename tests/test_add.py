@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from goi_site.corpus import load_corpus
-from goi_site.form import load_form
+from goi_site.corpus.load import load_corpus
+from goi_site.form.loader import load_form
 
 from .conftest import DATA, FIXTURES, ROOT
 

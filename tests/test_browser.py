@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from goi_site.serve import serve_in_background
+from goi_site.publish.serve import serve_in_background
 
 from .sitefixture import built_site  # noqa: F401  (a fixture)
 

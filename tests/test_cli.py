@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from goi_site.corpus import load_corpus
-from goi_site.jsonout import report_to_json
+from goi_site.corpus.load import load_corpus
+from goi_site.publish.jsonout import report_to_json
 
 from .conftest import DATA, FIXTURES, ROOT, corpus_files
 

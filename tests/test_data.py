@@ -11,9 +11,9 @@ import hashlib
 
 import pytest
 
-from goi_site.add import province_slug
-from goi_site.corpus import load_corpus
-from goi_site.metadata import read_metadata, sidecar
+from goi_site.maintain.add import province_slug
+from goi_site.corpus.load import load_corpus
+from goi_site.parse.metadata import read_metadata, sidecar
 
 from .conftest import REPO_DATA, repo_data_files
 

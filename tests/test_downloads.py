@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from goi_site.corpus import load_corpus
-from goi_site.csvout import safe_cell
-from goi_site.exports import schema_fields, write_downloads
-from goi_site.form import load_form
+from goi_site.corpus.load import load_corpus
+from goi_site.publish.csvout import safe_cell
+from goi_site.publish.exports import schema_fields, write_downloads
+from goi_site.form.loader import load_form
 
 from .conftest import CORPUS_ROOT, DATA, FIXTURES, ROOT
 
@@ -161,7 +161,7 @@ def _csv(downloads: Path, name: str) -> pd.DataFrame:
 
 
 def test_frames_have_explicit_types_and_missing_stays_missing(tmp_path):
-    from goi_site.frames import build_frames
+    from goi_site.publish.frames import build_frames
 
     folder = tmp_path / "data" / "henan" / "410411-shangwuju"
     folder.mkdir(parents=True)
@@ -248,8 +248,8 @@ def test_quoted_and_unquoted_csv_writers_give_the_same_bytes():
     On text that needs none, both must give the very same bytes."""
     import io
 
-    from goi_site.csvout import Rendered
-    from goi_site.tabular import Field
+    from goi_site.publish.csvout import Rendered
+    from goi_site.publish.catalogue import Field
 
     fields = [Field("a", "甲", "a", "string"), Field("n", "乙", "n", "integer"), Field("x", "丙", "x", "number", exact=True),
               Field("r", "丁", "r", "number")]

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from goi_site.fetch import FetchError, detect_suffix
+from goi_site.maintain.fetch import FetchError, detect_suffix
 
 from .conftest import FIXTURES
 from .test_add import ZHENGZHOU, goi, values

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from goi_site.corpus import load_corpus
+from goi_site.corpus.load import load_corpus
 
 from .conftest import CORPUS, corpus_files
 from .golden import render_golden

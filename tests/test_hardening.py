@@ -18,15 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from goi_site import outdir
-from goi_site.cache import ParseCache, report_key
-from goi_site.corpus import load_corpus
-from goi_site.decode import decode
-from goi_site.errors import MetadataError, UsageError
-from goi_site.identity import agency_slug
-from goi_site.divisions import load_divisions
-from goi_site.metadata import read_metadata
-from goi_site.reader import read_report
+from goi_site.publish import outdir
+from goi_site.corpus.cache import ParseCache, report_key
+from goi_site.corpus.load import load_corpus
+from goi_site.extract.decode import decode
+from goi_site.core.errors import MetadataError, UsageError
+from goi_site.parse.identity import agency_slug
+from goi_site.form.divisions import load_divisions
+from goi_site.parse.metadata import read_metadata
+from goi_site.corpus.reader import read_report
 
 from .conftest import DATA, ROOT
 
@@ -112,7 +112,7 @@ def _old_site(out: Path) -> None:
 
 
 def test_a_failing_build_leaves_the_previous_site_whole(corpus, tmp_path, monkeypatch):
-    from goi_site import sitebuild
+    from goi_site.publish import sitebuild
 
     out = tmp_path / "site"
     _old_site(out)
@@ -161,7 +161,7 @@ def test_a_second_build_at_the_same_time_is_refused_with_a_clear_line(corpus, tm
 
 
 def test_a_truncated_vega_bundle_in_the_cache_is_made_again(tmp_path, monkeypatch):
-    from goi_site.sitebuild import vega_bundle
+    from goi_site.publish.sitebuild import vega_bundle
 
     monkeypatch.setenv("GOI_CACHE", str(tmp_path))
     whole = vega_bundle()
@@ -282,7 +282,7 @@ def test_goi_add_on_a_full_disk_writes_nothing(tmp_path):
 
 
 def test_goi_add_takes_back_the_metadata_when_the_report_cannot_be_put_in_place(tmp_path, monkeypatch):
-    from goi_site import add
+    from goi_site.maintain import add
 
     data = tmp_path / "data"
     real = os.replace
@@ -425,7 +425,7 @@ def test_job_summary_shows_evil_names_as_text(tmp_path):
     """The PR job summary is Markdown with HTML, like a page: names reach it only as text."""
     import re
 
-    from goi_site.changes import summary_markdown
+    from goi_site.maintain.prsummary import summary_markdown
 
     from .evilcorpus import write_evil_corpus
 
@@ -439,7 +439,7 @@ def test_job_summary_shows_evil_names_as_text(tmp_path):
 
 
 def test_summary_links_keep_an_address_as_written_and_defuse_the_rest():
-    from goi_site.textsafe import link_url
+    from goi_site.core.textsafe import link_url
 
     assert link_url("https://public.zhengzhou.gov.cn/2023.html") == "https://public.zhengzhou.gov.cn/2023.html"
     evil = link_url('https://example.invalid/"><svg/onload=alert(1)>)[x](javascript:alert(1))')

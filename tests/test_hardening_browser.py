@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from goi_site.serve import serve_in_background
-from goi_site.sitebuild import build_site
-from goi_site.textsafe import one_line
+from goi_site.publish.serve import serve_in_background
+from goi_site.publish.sitebuild import build_site
+from goi_site.core.textsafe import one_line
 
 from .evilcorpus import EVIL, write_evil_corpus
 from .test_browser import browser  # noqa: F401  (a fixture: Playwright's Chromium, launched as there)

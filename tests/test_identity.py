@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from goi_site.divisions import load_divisions
-from goi_site.parser import parse_text
+from goi_site.form.divisions import load_divisions
+from goi_site.parse.parser import parse_text
 
 from .conftest import FIXTURES
 

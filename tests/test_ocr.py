@@ -17,13 +17,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from goi_site import ocr
-from goi_site.add import add_report
-from goi_site.errors import InputError
-from goi_site.form import CellRef
-from goi_site.ocrmark import Token, mark_ocr, read_tokens, sidecar, tokens_tsv
-from goi_site.parser import parse_text
-from goi_site.reader import read_report
+from goi_site.extract import ocr
+from goi_site.maintain.add import add_report
+from goi_site.core.errors import InputError
+from goi_site.form.loader import CellRef
+from goi_site.check.ocrmark import Token, mark_ocr, read_tokens, sidecar, tokens_tsv
+from goi_site.parse.parser import parse_text
+from goi_site.corpus.reader import read_report
 
 from .conftest import DATA, FIXTURES, ROOT
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import docx
 import pytest
 
-from goi_site.add import add_report
-from goi_site.decode import decode
-from goi_site.extract import docx_text, source_text
-from goi_site.htmltables import html_text
-from goi_site.mdtables import markdown_text
-from goi_site.pagemeta import page_hints, strip_label
-from goi_site.parser import parse_text
+from goi_site.maintain.add import add_report
+from goi_site.extract.decode import decode
+from goi_site.extract.formats import docx_text, source_text
+from goi_site.extract.htmltables import html_text
+from goi_site.extract.mdtables import markdown_text
+from goi_site.extract.pagemeta import page_hints, strip_label
+from goi_site.parse.parser import parse_text
 
 from .conftest import FIXTURES
 

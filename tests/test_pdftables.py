@@ -12,9 +12,9 @@ import pdfplumber
 import pytest
 
 from bench.accuracy import ROOT, fixtures, measure, score_report
-from goi_site.extract import pdf_text
-from goi_site.pdflines import join_wrapped
-from goi_site.pdftables import _broken_row
+from goi_site.extract.formats import pdf_text
+from goi_site.extract.pdflines import join_wrapped
+from goi_site.extract.pdftables import _broken_row
 
 PDFS = ROOT / "pdf"
 HUAIAN = PDFS / "huaian-hongzequ-2024.pdf"

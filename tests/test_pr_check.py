@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from goi_site.form import load_form
-from goi_site.views import headline_specs
+from goi_site.form.loader import load_form
+from goi_site.publish.views import headline_specs
 
 from .conftest import DATA
 from .test_add_truth import _without_penalties

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.synth import LAYOUTS, random_truth, render
-from goi_site.checks import check_report
-from goi_site.parser import parse_text
+from goi_site.check.rules import check_report
+from goi_site.parse.parser import parse_text
 
 AGENCIES = ["平顶山市湛河区商务局", "郑州市商务局", "温县商务局", "河南省商务厅", "漯河市市场监督管理局"]
 
@@ -48,7 +48,7 @@ def test_agency_slips_are_found_not_fixed(seed, layout):
 @settings(max_examples=80, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from(list("0123456789 \t\n|一二三、（）().其他总计规章行政许可本年新收政府信息公开申请数量无—")), max_size=400))
 def test_arbitrary_text_never_crashes(text):
-    from goi_site.errors import ReportError
+    from goi_site.core.errors import ReportError
 
     try:
         report = parse_text(text)

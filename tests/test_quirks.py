@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from goi_site.decode import decode
-from goi_site.parser import parse_text
+from goi_site.extract.decode import decode
+from goi_site.parse.parser import parse_text
 
 from .conftest import FIXTURES
 
@@ -236,9 +236,9 @@ def test_traditional_mirror_with_phrase_rewrites_and_pinyin():
 def test_every_label_of_the_form_reads_back_from_every_traditional_converter(config):
     import opencc
 
-    from goi_site.form import load_form
-    from goi_site.normalize import normalize_lines
-    from goi_site.text import match_key
+    from goi_site.form.loader import load_form
+    from goi_site.parse.normalize import normalize_lines
+    from goi_site.core.text import match_key
 
     converter = opencc.OpenCC(config)
     labels = sorted({line.label for e in load_form().editions.values() for line in e.lines})
@@ -258,7 +258,7 @@ def test_section_4_in_every_shape(name):
 
 
 def test_section_4_total_printed_zero_is_kept_and_flagged():
-    from goi_site.checks import check_report
+    from goi_site.check.rules import check_report
 
     r = parse("section4_total_zero.txt")
     assert [r.value("appeals", "review", c) for c in APPEALS] == [2, 1, 0, 1, 0]  # as printed
@@ -285,8 +285,8 @@ def test_label_typos_match_the_one_nearest_label():
 
 
 def test_a_label_near_two_labels_is_not_matched():
-    from goi_site.form import load_form
-    from goi_site.tables import line_index
+    from goi_site.form.loader import load_form
+    from goi_site.parse.formlines import line_index
 
     index = line_index(load_form().editions["2021"])
     assert index.match_typo("属于类内部事务信息") != []  # one character missing: one nearest label

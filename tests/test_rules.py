@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from goi_site.checks import check_carry_chain, check_report
-from goi_site.corpus import load_corpus
-from goi_site.parser import parse_text
+from goi_site.check.rules import check_carry_chain, check_report
+from goi_site.corpus.load import load_corpus
+from goi_site.parse.parser import parse_text
 
 from .conftest import FIXTURES
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from goi_site import exports
-from goi_site.cache import ParseCache
-from goi_site.corpus import load_corpus
+from goi_site.publish import exports
+from goi_site.corpus.cache import ParseCache
+from goi_site.corpus.load import load_corpus
 
 from .conftest import ROOT
 

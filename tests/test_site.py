@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from goi_site.corpus import load_corpus
+from goi_site.corpus.load import load_corpus
 
 from .conftest import DATA
 from .sitefixture import built_site  # noqa: F401  (a fixture)
@@ -190,7 +190,7 @@ def test_urls_are_ascii(built_site):
 
 
 def test_pages_are_marked_generated_and_the_corpus_matches(built_site):
-    from goi_site.sitebuild import generated_dir_for
+    from goi_site.publish.sitebuild import generated_dir_for
 
     generated = generated_dir_for(DATA, built_site)  # the pages of this build, not a leftover of `goi build`
     page_md = (generated / "agencies" / "410100-shangwuju.md").read_text(encoding="utf-8")
@@ -209,7 +209,7 @@ def test_search_index_is_segmented_and_finds_agencies(built_site):
 
 
 def test_two_builds_give_identical_pages_and_data(tmp_path):
-    from goi_site.sitebuild import build_site
+    from goi_site.publish.sitebuild import build_site
 
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

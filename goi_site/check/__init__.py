@@ -1,0 +1,1 @@
+"""A record to findings: the form's rules, plausibility, OCR row sums."""

@@ -1,0 +1,121 @@
+"""The consistency rules (勾稽关系), read from the form and applied generically.
+
+Each rule is `left = right` over sums of cells; a failure is a Finding about the
+agency's report, carrying the numbers on both sides. Values stay as published.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from goi_site.form.loader import CellRef, Rule, load_form
+from goi_site.parse.record import Finding, Report, _positions
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One rule applied to one column (or row): the cells on each side."""
+
+    rule: Rule
+    scope: str
+    left: tuple[CellRef, ...]
+    right: tuple[CellRef, ...]
+
+
+@lru_cache(maxsize=None)
+def _plans(edition_id: str) -> tuple[_Plan, ...]:
+    """Every single-report check an edition's cells allow, in the form's order."""
+    form = load_form()
+    edition = form.editions[edition_id]
+    present = set(edition.cells())
+    plans = []
+    for rule in form.rules.values():
+        if rule.across_years:
+            continue
+        rows = edition.rows(rule.table)
+        if rule.for_each == "column":
+            columns = {c for r in rows for c in edition.columns(rule.table, r)}
+            scopes = [c for c in form.columns if c in columns]
+            make = lambda scope, ident: CellRef(rule.table, ident, scope)  # noqa: E731
+        else:
+            scopes = rows
+            make = lambda scope, ident: CellRef(rule.table, scope, ident)  # noqa: E731
+        for scope in scopes:
+            left = tuple(r for r in (make(scope, i) for i in rule.left) if r in present)
+            right = tuple(r for r in (make(scope, i) for i in rule.right) if r in present)
+            if left and right:
+                plans.append(_Plan(rule, scope, left, right))
+    return tuple(plans)
+
+
+def check_report(report: Report) -> list[Finding]:
+    """Findings of every single-report rule, in the form's order."""
+    findings = []
+    values = report.cells._values  # a CellMap: index its values directly, no Cell made
+    positions = _positions(report.edition)
+    for plan in _plans(report.edition):
+        left_values = [values[positions[r]] for r in plan.left]
+        right_values = [values[positions[r]] for r in plan.right]
+        if None in left_values or None in right_values:
+            continue  # a missing cell is already a finding; no sum is made up around it
+        left, right = sum(left_values), sum(right_values)
+        if left != right:
+            findings.append(_finding(report, plan, left, right))
+    return findings
+
+
+def _finding(report: Report, plan: _Plan, left, right) -> Finding:
+    form = load_form()
+    rule = plan.rule
+    if rule.for_each == "column":
+        scope_label = form.columns[plan.scope].label
+    else:
+        scope_label = form.row(rule.table, plan.scope).short
+    message = f"{rule.left_label}={left} ≠ {rule.right_label}={right} ({scope_label})"
+    line = report.cells[plan.left[0]].line
+    return Finding(rule.id, rule.severity, message, line, report.source, {"scope": plan.scope, "left": left, "right": right})
+
+
+def check_carry_chain(reports: list[Report]) -> list[Finding]:
+    """carried_forward of year N = carried_over of year N+1, for each agency's consecutive years."""
+    form = load_form()
+    rule = form.rules["carry_chain"]
+    earlier_row = rule.across_years["earlier"]
+    later_row = rule.across_years["later"]
+    by_agency: dict[str, dict[int, Report]] = defaultdict(dict)
+    for report in reports:
+        if report.agency_id and report.year:
+            by_agency[report.agency_id][report.year] = report
+    findings = []
+    for agency_id in sorted(by_agency):
+        years = by_agency[agency_id]
+        for year in sorted(years):
+            later = years.get(year + 1)
+            if later is None:
+                continue
+            earlier = years[year]
+            for column in form.applicant_columns:
+                before = earlier.cells.get(CellRef(rule.table, earlier_row, column))
+                after = later.cells.get(CellRef(rule.table, later_row, column))
+                if before is None or after is None or before.value is None or after.value is None:
+                    continue
+                if before.value != after.value:
+                    message = (
+                        f"{year}年{rule.left_label}={before.value} ≠ {year + 1}年{rule.right_label}={after.value} "
+                        f"({form.columns[column].label})"
+                    )
+                    findings.append(
+                        Finding(rule.id, rule.severity, message, after.line, later.source,
+                                {"scope": column, "left": before.value, "right": after.value, "earlier_year": year})
+                    )
+    return findings
+
+
+def check_corpus(reports: list[Report]) -> None:
+    """Add the corpus-wide rule's findings (carry chain) to the later year's report. The
+    one-report rules run in `read_report`, with the reading (and so are cached with it)."""
+    by_source = {r.source: r for r in reports}
+    for finding in check_carry_chain(reports):
+        by_source[finding.file].findings.append(finding)

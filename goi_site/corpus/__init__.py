@@ -1,0 +1,1 @@
+"""The data/ folder: reading report files and their metadata, the parse cache, the whole corpus."""

@@ -1,0 +1,180 @@
+"""Read report files from disk: size and type checks, decoding, the metadata beside them.
+
+This is the only module of the parsing path that touches the file system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from goi_site.check.rules import check_report
+from goi_site.extract.decode import MAX_BYTES, decode
+from goi_site.core.errors import GoiError, InputError, MetadataError
+from goi_site.extract.formats import source_text
+from goi_site.parse.identity import region_disagreement
+from goi_site.parse.metadata import read_metadata, sidecar
+from goi_site.check.ocrmark import mark_ocr, tokens_for
+from goi_site.parse.parser import parse_text
+from goi_site.check.plausible import implausible_values
+from goi_site.parse.record import Report
+
+TEXT_SUFFIXES = (".txt",)
+
+
+@dataclass
+class Failure:
+    """A file that could not be read as a report, with the one-line reason."""
+
+    source: str
+    error: str
+
+    def located(self) -> str:
+        return f"{self.source}: {self.error}"
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when it is below it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def read_report(path: Path, data: bytes | None = None) -> Report:
+    """Parse one file and check it (one-report rules; the carry chain needs the corpus).
+    `data`: the file's bytes if already read. Raises GoiError (InputError, MetadataError,
+    ReportError) with the reason."""
+    source = display_path(path)
+    if path.is_dir():
+        raise InputError("is a directory (give files, or use `goi validate DIR`)")
+    if data is None or path.suffix.lower() != ".txt" or len(data) > MAX_BYTES:
+        data, _ = source_text(path)  # .txt as received; .html, .pdf, .docx extracted
+    text, encoding = decode(data)
+    meta = None
+    meta_path = sidecar(path)
+    if meta_path.exists():
+        meta = read_metadata(meta_path)
+        digest = hashlib.sha256(data).hexdigest()
+        if meta.sha256 and meta.sha256 != digest:
+            raise MetadataError(
+                f"{display_path(meta_path)}: sha256 does not match the text file: the report text must be kept as received"
+            )
+    report = parse_text(text, source=source, meta=meta)
+    _identity_from_metadata(report, meta, text)
+    implausible_values(report)
+    tokens = tokens_for(path, data)
+    if tokens is not None:  # read by OCR: mark every value, empty the rows that fail their sums
+        mark_ocr(report, tokens)
+    report.findings.extend(check_report(report))  # the rules of one report: run (and cached) with its reading
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    report.encoding = encoding
+    return report
+
+
+def _identity_from_metadata(report: Report, meta, text: str) -> None:
+    """The metadata's agency_id (set when two names give one id) wins; a region that
+    contradicts the report's title is a finding."""
+    if meta is not None and meta.agency_id:
+        report.agency_id = meta.agency_id
+    disagreement = region_disagreement(report, text.splitlines())
+    if disagreement:
+        report.add("region_mismatch", report.title_line, meta=disagreement[0], text=disagreement[1])
+
+
+def _read_one(path: Path, data: bytes | None = None) -> Report | Failure:
+    """One file's report, or its Failure: one bad file never stops the others."""
+    try:
+        return read_report(path, data)
+    except GoiError as exc:
+        return Failure(display_path(path), str(exc))
+    except OSError as exc:  # unreadable (permissions, I/O error): the file's problem, not a bug
+        return Failure(display_path(path), f"cannot be read ({exc.strerror or exc})")
+
+
+PARALLEL_FROM = 200  # below this many reports a second process costs more than it saves
+_WORKER_CACHE: dict = {}
+
+
+def _read_cached(job: tuple[Path, str | None]) -> tuple[str | None, bytes, bool]:
+    """In a worker: (key, pickled result, freshly parsed?). Hashing, the cache lookup
+    and the parse all happen here, on every core; the parent only unpickles."""
+    path, cache_file = job
+    key = data = None
+    if cache_file:
+        from goi_site.corpus.cache import ParseCache, report_key
+
+        try:
+            data = path.read_bytes() if path.is_file() else None
+        except OSError:
+            data = None
+        key = report_key(display_path(path), path, sidecar(path), data)
+        cache = _WORKER_CACHE.get(cache_file)
+        if cache is None:
+            cache = _WORKER_CACHE[cache_file] = ParseCache(Path(cache_file))
+        blob = cache.get_blob(key) if key else None
+        if blob is not None:
+            return key, blob, False
+    return key, pickle.dumps(_read_one(path, data), protocol=pickle.HIGHEST_PROTOCOL), True
+
+
+def read_many(paths: list[Path], cache: "ParseCache | None" = None) -> tuple[list[Report], list[Failure]]:
+    """Read every file: from the cache when its content was read before, the rest on every core."""
+    cache_file = str(cache.path) if cache else None
+    results = _map(_read_cached, [(p, cache_file) for p in paths])
+    _WORKER_CACHE.clear()
+    if cache:
+        fresh = {key: blob for key, blob, new in results if new and key}
+        cache.put_blobs(fresh)
+        cache.misses += sum(1 for _, _, new in results if new)
+        cache.hits += sum(1 for _, _, new in results if not new)
+    loaded = []
+    for path, (key, blob, new) in zip(paths, results):
+        try:
+            loaded.append(pickle.loads(blob))
+        except Exception:  # a damaged cache entry (any unpickling error): read the file again
+            if new or cache is None:
+                raise
+            cache.forget(key)
+            loaded.append(_read_one(path))
+            cache.put_blobs({key: pickle.dumps(loaded[-1], protocol=pickle.HIGHEST_PROTOCOL)})
+            cache.repaired = cache.repaired or f"a damaged entry of the parse cache {cache.path} was read again"
+    reports = [r for r in loaded if isinstance(r, Report)]
+    failures = [r for r in loaded if isinstance(r, Failure)]
+    return reports, failures
+
+
+def _map(function, items: list) -> list:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(items) < PARALLEL_FROM or workers < 2:
+        return [function(item) for item in items]
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        return pool.map(function, items, chunksize=64)
+
+
+def find_reports(root: Path) -> list[Path]:
+    """Every report text file below a directory, in a stable order."""
+    return sorted(
+        (p for p in root.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file() and not p.name.startswith(".")),
+        key=lambda p: p.as_posix(),
+    )
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; directories replaced by the reports below them."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = find_reports(path)
+            if not found:
+                raise InputError(f"{display_path(path)}: no report files (*.txt) in this directory")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out

@@ -1,0 +1,1 @@
+"""Maintainers' tasks: adding a report, fetching one, annotations and summaries for pull requests."""

@@ -1,0 +1,105 @@
+"""Normalise the text of a report, line by line, keeping every line where it was.
+
+What is folded, and why:
+- radical look-alikes that PDF extraction produces (⼀ ⼈ ⻔ ⺠ …): the Kangxi block
+  and the CJK Radicals Supplement, from Unicode's EquivalentUnifiedIdeograph table
+  (NFKC would fix only the Kangxi block, and would also rewrite things we keep);
+- full-width digits, letters and brackets, odd spaces (text.fold_width);
+- traditional mirrors (a text that prints the form's words in traditional characters)
+  are read back to simplified, phrases included (規範性檔案 → 规范性文件, 資訊 → 信息),
+  with OpenCC, a maintained converter; a simplified report is left as it is;
+- pinyin that some mirrors print after characters (規(guī)章, 件數(shù)) is dropped;
+- page footers of extracted PDFs (— 3 —, 第 3 页) become blank lines, so their
+  numbers never land in a table.
+
+The line count never changes: line N of the result is line N of the file.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from goi_site.core import paths
+from goi_site.form.loader import load_form
+from goi_site.core.text import fold_width
+
+_FOOTER = re.compile(r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+def _read_table(path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        rows.append(line.split("\t"))
+    return rows[1:]  # the first row names the columns
+
+
+@lru_cache(maxsize=1)
+def _char_map() -> tuple[dict[str, str], re.Pattern]:
+    table: dict[int, str] = {}
+    for radical, ideograph, _ in _read_table(paths.RADICALS_FILE):
+        table[ord(radical)] = ideograph
+    # Width folding last, so one translate pass does everything.
+    for code in range(0x10000):
+        folded = fold_width(chr(code))
+        if folded != chr(code) and code not in table:
+            table[code] = folded
+    by_char = {chr(code): value for code, value in table.items()}
+    pattern = re.compile("[" + "".join(re.escape(ch) for ch in sorted(by_char)) + "]")
+    return by_char, pattern
+
+
+# Tone-marked (or plain) pinyin in brackets right after a character: 規(guī)章.
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+
+
+@lru_cache(maxsize=1)
+def _mirror() -> tuple[re.Pattern, object, tuple[tuple[str, str], ...]]:
+    """The traditional forms of the form's own words (a text holding one is a mirror),
+    the converter that reads a mirror back, and the phrases to undo after it."""
+    import opencc  # loaded on first use: most runs never meet a mirror
+
+    form = load_form()
+    simplified = "".join(sorted(form.vocabulary))
+    words = "\n".join(sorted({line.label for e in form.editions.values() for line in e.lines}))
+    traditional = set(opencc.OpenCC("s2t").convert(simplified)) | set(opencc.OpenCC("s2twp").convert(words))
+    markers = sorted(ch for ch in traditional if ch not in form.vocabulary and ord(ch) > 0x2E7F)
+    pattern = re.compile("[" + "".join(markers) + "]")
+    return pattern, opencc.OpenCC(form.mirror_converter), tuple(form.mirror_phrases.items())
+
+
+def _from_traditional(text: str) -> str:
+    markers, converter, phrases = _mirror()
+    if not markers.search(text):
+        return text
+    converted = converter.convert(text)
+    if converted.count("\n") != text.count("\n"):  # never move a line: convert line by line
+        converted = "\n".join(converter.convert(line) for line in text.split("\n"))
+    for phrase, word in phrases:
+        converted = converted.replace(phrase, word)
+    return converted
+
+
+@lru_cache(maxsize=1)
+def _annotation() -> re.Pattern:
+    import yaml
+
+    return re.compile(yaml.safe_load(paths.FORM_FILE.read_text(encoding="utf-8"))["cell_annotation"])
+
+
+def normalize_lines(text: str) -> list[str]:
+    """The text as a list of normalised lines; index 0 is line 1."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if _PINYIN.search(text):
+        text = _PINYIN.sub("", text)
+    text = _from_traditional(text)
+    annotation = _annotation()
+    if annotation.search(text):
+        text = annotation.sub(r"\1 ", text)
+    table, pattern = _char_map()
+    # Substituting only the characters that change is much faster than translate()
+    # over the whole text: most characters of a report are left as they are.
+    text = pattern.sub(lambda m: table[m.group()], text)  # none maps to or from a newline
+    return ["" if _FOOTER.match(line) else line for line in text.split("\n")]

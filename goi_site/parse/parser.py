@@ -1,0 +1,242 @@
+"""The parser: text of a report in, a typed Report with findings out. Pure: no I/O.
+
+    report = parse_text(text, source="data/…/2024.txt", meta=metadata_or_None)
+
+Missing parts never raise: a report with a table cut off yields the cells that were
+found and a finding naming what is missing. Only text with no table at all (not a
+report, or a pre-2019 report with free-form statistics) raises ReportError.
+"""
+
+from __future__ import annotations
+
+from goi_site.form.divisions import load_divisions
+from goi_site.core.errors import ReportError
+from goi_site.form.loader import CellRef, Edition, load_form
+from goi_site.core.text import match_key
+from goi_site.parse.identity import agency_slug, find_title, full_name, region_of
+from goi_site.parse.metadata import Metadata
+from goi_site.parse.normalize import normalize_lines
+from goi_site.parse.record import Cell, CellMap, Region, Report
+from goi_site.parse import recover
+from goi_site.parse import sections
+from goi_site.parse.prose import check_prose
+from goi_site.parse.rowfill import read_line
+from goi_site.parse.formlines import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
+
+
+def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None) -> Report:
+    form = load_form()
+    lines = normalize_lines(text)
+    stream = pieces(lines)
+    compact = "".join(p.text for p in stream if not p.number)  # the text without spaces, for markers
+    edition, chosen, guessed = _choose_edition(stream, compact, _year_hint(lines, meta))
+    if not chosen:
+        raise ReportError(
+            "no statistical table of the annual report form was found "
+            "(is this a 政府信息公开工作年度报告 from 2019 or later?)"
+        )
+    report = Report(source=source, edition=edition.id, cells={}, findings=[])
+    _fill_cells(report, edition, chosen, stream)
+    report.cells = CellMap(edition.id, report.cells)
+    _identify(report, lines, meta)
+    check_prose(report, lines)
+    if guessed:
+        report.add("edition_guessed", edition=edition.id)
+    return report
+
+
+def _year_hint(lines: list[str], meta: Metadata | None) -> int | None:
+    if meta is not None:
+        return meta.year
+    return find_title(lines)[3]
+
+
+def _choose_edition(stream, compact: str, year: int | None) -> tuple[Edition, dict[int, Occurrence], bool]:
+    """The edition whose own column names the text prints; else the one that reads more.
+
+    Most reports print their column headers, so the markers decide and only one
+    edition's lines are matched; the second pass runs only when they do not.
+    """
+    form = load_form()
+    editions = list(form.editions.values())
+    markers = {e.id: sum(1 for marker in e.markers if marker in compact) for e in editions}
+    editions.sort(key=lambda e: -markers[e.id])
+    if markers[editions[0].id] > markers[editions[1].id]:
+        edition = editions[0]
+        return edition, _chain(stream, edition), False
+    results = []
+    for edition in editions:
+        chosen = _chain(stream, edition)
+        results.append((chain_weight(chosen, edition.lines), edition, chosen))
+    results.sort(key=lambda r: -r[0])
+    if results[0][0] != results[1][0]:
+        return results[0][1], results[0][2], False
+    default = form.edition_for_year(year)
+    weight, edition, chosen = next(r for r in results if r[1].id == default)
+    return edition, chosen, True
+
+
+def _chain(stream, edition: Edition) -> dict[int, Occurrence]:
+    found = occurrences(stream, line_index(edition))
+    chosen = best_chain(found, edition.lines)
+    if chosen:  # the section 四 shapes, only in a text that holds a table at all
+        sections.join_groups(chosen, found, edition.lines)
+        sections.by_heading(chosen, stream, edition.lines)
+        sections.unlabelled(chosen, found, edition.lines)
+    return chosen
+
+
+def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence], stream) -> None:
+    form = load_form()
+    placeholders: list[str] = []
+    reads = []
+    for index, line in enumerate(edition.lines):
+        occurrence = chosen.get(index)
+        if occurrence is None:
+            for cell in line.cells:
+                report.cells[cell] = Cell(None, None, "missing")
+            continue
+        read = read_line(line, occurrence.numbers, form.columns)
+        reads.append((line, occurrence, read))
+        if occurrence.unlabelled:
+            report.add("row_unlabelled", occurrence.label_line, label=line.label, printed=" ".join(p.text for p in occurrence.numbers))
+        if occurrence.typo:
+            report.add("label_typo", occurrence.label_line, printed=occurrence.typo, label=line.label)
+        for ref, cell in zip(line.cells, read.cells):
+            report.cells[ref] = cell
+    pending = [read.pending for _, _, read in reads if read.pending is not None]
+    if pending:
+        recover.resolve(pending, report.cells)
+    for line, occurrence, read in reads:
+        if read.pending is not None:
+            read.cells = recover.finish(read.pending)
+            _pending_findings(report, read.pending)
+        for ref, cell in zip(line.cells, read.cells):
+            report.cells[ref] = cell
+            if cell.status == "placeholder":
+                placeholders.append(f"{cell.raw}@{cell.line}")
+            elif cell.status == "invalid":
+                report.add("invalid_number", cell.line, cell=_label(ref), raw=cell.raw)
+        _line_findings(report, line, occurrence, read)
+    if placeholders:
+        report.add("placeholder_cell", count=len(placeholders), cells=" ".join(placeholders[:5]))
+    _missing_findings(report, edition, chosen, _printed_as_group(edition, chosen, stream))
+
+
+def _pending_findings(report: Report, p) -> None:
+    line, width = p.line, len(p.line.cells)
+    printed = " ".join(p.printed)
+    if p.count == 1:
+        values = recover.describe(p.readings[0])
+        report.add("cells_recovered", p.source_line, label=line.label, printed=printed, values=values, rules=recover.decided_by(p))
+        return
+    if p.kind == "collapsed":  # the short-row finding: which slots, nobody can tell
+        report.add("short_row", p.source_line, label=line.label, count=len(p.values), width=width, printed=printed, empty=width)
+        return
+    shown = "；".join(recover.describe(r) for r in p.readings[: recover.SHOWN]) or "-"
+    report.add("run_together_ambiguous", p.source_line, label=line.label, printed=printed, count=p.count, candidates=shown)
+
+
+def _label(ref: CellRef) -> str:
+    form = load_form()
+    return f"{form.row(ref.table, ref.row).short}/{form.columns[ref.column].label}"
+
+
+def _line_findings(report: Report, line, occurrence: Occurrence, read) -> None:
+    width = len(line.cells)
+    printed = " ".join(read.published)
+    where = occurrence.numbers[0].line if occurrence.numbers else occurrence.label_line
+    if read.status == "grid":
+        blanks = sum(1 for c in read.cells if c.value is None)
+        if blanks:
+            report.add("blank_cells", where, label=line.label, count=blanks, width=width, printed=printed)
+    elif read.status == "extra":
+        extra = " ".join(read.published[width:])
+        report.add("extra_cells", where, label=line.label, count=len(read.published), width=width, extra=extra, printed=printed)
+    elif read.status == "filled":
+        report.add("short_row_filled", where, label=line.label, count=len(read.published), width=width, printed=printed)
+    elif read.status in ("short", "empty"):
+        kept = sum(1 for c in read.cells if c.value is not None)
+        report.add("short_row", where, label=line.label, count=len(read.published), width=width, printed=printed or "-", empty=width - kept)
+
+
+def _printed_as_group(edition: Edition, chosen: dict[int, Occurrence], stream) -> set[str]:
+    """Rows not printed because their group was printed as one row (form.yml `printed_as_group`)."""
+    absent: set[str] = set()
+    for index, occurrence in chosen.items():
+        line = edition.lines[index]
+        if not line.group_keys:
+            continue
+        before = [p.text for p in stream[max(0, occurrence.position - 3) : occurrence.position] if not p.number]
+        label = match_key("".join(before), keep_numbering=line.strict)
+        if any(label.endswith(key) for key in line.group_keys):
+            absent.update(line.group_rows)
+    return absent
+
+
+def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurrence], absent: set[str]) -> None:
+    form = load_form()
+    by_table: dict[str, list[str]] = {}
+    found_tables = {edition.lines[i].table for i in chosen}
+    not_printed = [line.label for i, line in enumerate(edition.lines) if i not in chosen and line.rows[0] in absent]
+    if not_printed:
+        report.add("group_printed_as_one_row", count=len(not_printed), labels="".join(f"「{label}」" for label in not_printed))
+    near: dict[str, int] = {}  # a line read next to the first missing row: where a reader looks for it
+    for index, line in enumerate(edition.lines):
+        if index not in chosen and line.rows[0] not in absent:
+            by_table.setdefault(line.table, []).append(line.label)
+        elif index in chosen and (line.table not in near or line.table not in by_table):
+            near[line.table] = chosen[index].label_line
+    for table_id, labels in by_table.items():
+        table = form.tables[table_id]
+        if table_id not in found_tables:
+            report.add("missing_section", section=table.section, title=table.title)
+        else:  # labels quoted: they contain 、 themselves
+            report.add("missing_row", near.get(table_id), section=table.section, count=len(labels),
+                       labels="".join(f"「{label}」" for label in labels))
+
+
+def _identify(report: Report, lines: list[str], meta: Metadata | None) -> None:
+    table = load_divisions()
+    text = "".join(lines)
+    title, title_line, titled_agency, title_year = find_title(lines)
+    report.title, report.title_line, report.agency_as_titled = title, title_line, titled_agency
+    if title is None:
+        report.add("no_title")
+    # Year: the metadata's, else the title's.
+    report.year = title_year
+    if meta is not None:
+        if title_year is not None and title_year != meta.year:
+            report.add("year_mismatch", title_line, title_year=title_year, meta_year=meta.year)
+        report.year = meta.year
+    if report.year is None:
+        report.add("year_unknown")
+    # Region: the metadata's division, else placed from the agency's name.
+    name = meta.agency if meta is not None else titled_agency
+    division, candidates = None, []
+    if meta is not None and meta.division_code:
+        division = table.by_code.get(meta.division_code)
+    if division is None and meta is not None and meta.region:
+        division = table.by_path(meta.region)
+    if division is None and name:
+        division, candidates, _ = table.place(name, text)
+    if division is None and titled_agency and titled_agency != name:
+        division, candidates, _ = table.place(titled_agency, text)
+    report.region = region_of(division)
+    if division is None:
+        detail = "、".join(" ".join(a.name for a in table.ancestors(c)) for c in candidates) or "-"
+        report.add("region_unplaced", title_line, name=name or "?", detail=detail)
+    # Agency: the metadata's full name, else the title's, completed from the text.
+    if meta is not None:
+        report.agency = meta.agency
+        if titled_agency and titled_agency != meta.agency and not meta.agency.endswith(titled_agency):
+            report.add("agency_mismatch", title_line, titled=titled_agency, meta=meta.agency)
+        report.meta = meta.as_dict()
+        if meta.source_url is None:
+            report.add("source_unrecorded")
+    elif titled_agency:
+        report.agency = full_name(titled_agency, division, text)
+    report.agency_id = agency_slug(report.agency, division) if report.agency else None
+
+
+__all__ = ["parse_text", "Region"]

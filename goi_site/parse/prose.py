@@ -1,0 +1,38 @@
+"""Counts the report's prose states, checked against its own table.
+
+The patterns live in form.yml (`prose_counts`): each names a regular expression whose
+first group is a count, and the cell it states. The table stays what is published; a
+prose count that disagrees with it is a finding (the agency's text and table differ).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from goi_site.core import paths
+from goi_site.form.loader import CellRef
+from goi_site.parse.record import Report
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern, CellRef, str], ...]:
+    import yaml
+
+    raw = yaml.safe_load(paths.FORM_FILE.read_text(encoding="utf-8")).get("prose_counts", [])
+    return tuple((re.compile(p["pattern"]), CellRef(*p["cell"]), p["label"]) for p in raw)
+
+
+def check_prose(report: Report, lines: list[str]) -> None:
+    text = "\n".join(lines)
+    for pattern, ref, label in _patterns():
+        match = pattern.search(text)
+        if match is None:
+            continue
+        stated = int(match.group(1))
+        cell = report.cells.get(ref)
+        if cell is None or cell.value is None or cell.value == stated:
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        quote = re.sub(r"\s+", "", match.group(0))  # prose wraps over lines; the message is one line
+        report.add("prose_mismatch", line, quote=quote, stated=stated, label=label, table=cell.value, table_line=cell.line or "?")

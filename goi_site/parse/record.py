@@ -1,0 +1,178 @@
+"""The typed record of one report: identity, every cell with its source line, findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
+from array import array
+from collections.abc import Mapping
+
+import yaml
+
+from goi_site.core import paths
+from goi_site.form.loader import CellRef
+
+Number = int | Decimal
+
+
+class Cell(NamedTuple):  # a NamedTuple: a corpus holds millions of them
+    value: Number | None
+    line: int | None  # 1-based line of the source file the value was read from
+    status: str = "read"  # read | filled | recovered | missing | placeholder | invalid
+    raw: str | None = None  # the value as printed
+    # Provenance beyond "read from the text as printed" (the defaults cost nothing):
+    source: str = "text"  # text | ocr: where the digits came from
+    confidence: float | None = None  # the OCR engine's confidence (0–1) when source is ocr
+    rule: str | None = None  # the form rule(s) that decided a filled/recovered value, e.g. "row_total"
+
+
+# "filled": a dropped cell of a short row, decided by the row total; "recovered": a cell
+# split out of run-together digits or a collapsed row, decided by the form's equations.
+_STATUS = ("read", "filled", "missing", "placeholder", "invalid", "recovered")
+_DEFAULT_PROVENANCE = ("text", None, None)
+_CODE = {status: index for index, status in enumerate(_STATUS)}
+STATUSES = _STATUS  # status names by code, for code reading CellMap.arrays()
+
+
+@lru_cache(maxsize=None)
+def _positions(edition: str) -> dict:
+    from goi_site.form.loader import load_form
+
+    return {ref: i for i, ref in enumerate(load_form().editions[edition].cells())}
+
+
+class CellMap(Mapping):
+    """A report's cells, stored compactly: a corpus of 50,000 reports holds ten million.
+
+    Values, source lines and statuses sit in three arrays in the edition's cell order
+    (a tenth of the memory of a dict of tuples); a Cell is made when one is asked for.
+    """
+
+    __slots__ = ("edition", "_values", "_lines", "_status", "_raw", "_provenance")
+
+    def __init__(self, edition: str, cells: dict):
+        positions = _positions(edition)
+        size = len(positions)
+        values: list = [None] * size
+        lines = array("i", bytes(4 * size))
+        status = bytearray(b"\xff" * size)  # 255: the cell is not in this report
+        raw = {}
+        provenance = {}  # sparse: most cells are read from text and carry the default
+        for ref, cell in cells.items():
+            i = positions[ref]
+            values[i] = cell.value
+            lines[i] = cell.line or 0
+            status[i] = _CODE[cell.status]
+            if cell.raw is not None and cell.status != "read":
+                raw[i] = cell.raw
+            extra = (cell.source, cell.confidence, cell.rule)
+            if extra != _DEFAULT_PROVENANCE:
+                provenance[i] = extra
+        self.edition = edition
+        self._values, self._lines, self._status, self._raw = tuple(values), lines, bytes(status), raw
+        self._provenance = provenance
+
+    def __getitem__(self, ref) -> Cell:
+        i = _positions(self.edition)[ref]
+        code = self._status[i]
+        if code == 255:
+            raise KeyError(ref)
+        return Cell(self._values[i], self._lines[i] or None, _STATUS[code], self._raw.get(i),
+                    *self._provenance.get(i, _DEFAULT_PROVENANCE))
+
+    def value_at(self, ref):
+        """Just the value (None if missing or absent): cheaper than making a Cell."""
+        return self._values[_positions(self.edition)[ref]]
+
+    def arrays(self) -> tuple:
+        """(values, lines, status codes, provenance) in the edition's cell order, for code
+        that reads whole columns (frames.py): status code 255 = not in this report,
+        line 0 = none, provenance {position: (source, confidence, rule)} sparse."""
+        return self._values, self._lines, self._status, self._provenance
+
+    def __iter__(self):
+        status = self._status
+        return (ref for ref, i in _positions(self.edition).items() if status[i] != 255)
+
+    def __len__(self) -> int:
+        return len(self._status) - self._status.count(255)
+
+    def __getstate__(self):
+        return (self.edition, self._values, self._lines, self._status, self._raw, self._provenance)
+
+    def __setstate__(self, state) -> None:
+        self.edition, self._values, self._lines, self._status, self._raw, self._provenance = state
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    line: int | None = None
+    file: str | None = None
+    numbers: dict = field(default_factory=dict)
+
+    def located(self) -> str:
+        """`file:line rule: message`, the form every tool prints."""
+        where = self.file or "<text>"
+        if self.line:
+            where += f":{self.line}"
+        return f"{where} {self.rule}: {self.message}"
+
+
+@dataclass
+class Region:
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    code: str | None = None  # the most specific division code
+
+    def path(self) -> list[str]:
+        return [part for part in (self.province, self.city, self.county) if part]
+
+
+@dataclass
+class Report:
+    source: str  # the path as given
+    edition: str
+    cells: Mapping  # CellRef → Cell (a CellMap once parsed)
+    findings: list[Finding]
+    agency: str | None = None
+    agency_as_titled: str | None = None
+    agency_id: str | None = None
+    year: int | None = None
+    region: Region = field(default_factory=Region)
+    title: str | None = None
+    title_line: int | None = None
+    meta: dict = field(default_factory=dict)
+    sha256: str | None = None
+    encoding: str | None = None
+
+    def value(self, table: str, row: str, column: str) -> Number | None:
+        cell = self.cells.get(CellRef(table, row, column))
+        return None if cell is None else cell.value
+
+    def add(self, rule: str, line: int | None = None, **fields) -> None:
+        """Record a parse finding; its message is the catalogue's template filled with `fields`."""
+        info = finding_catalogue()[rule]
+        message = info["message"].format(**fields)
+        numbers = {k: v for k, v in fields.items() if k in ("printed", "count", "width")}
+        self.findings.append(Finding(rule, info["severity"], message, line, self.source, numbers))
+
+
+@lru_cache(maxsize=1)
+def finding_catalogue() -> dict[str, dict]:
+    """Every finding id with its severity, title and description (parse findings and rules)."""
+    catalogue = yaml.safe_load((paths.PACKAGE / "form" / "findings.yml").read_text(encoding="utf-8"))
+    form = yaml.safe_load(paths.FORM_FILE.read_text(encoding="utf-8"))
+    for rule_id, rule in form["rules"].items():
+        catalogue[rule_id] = {k: rule[k] for k in ("severity", "title", "description")}
+    return catalogue
+
+
+def severity_of(rule: str) -> str:
+    return finding_catalogue()[rule]["severity"]
+

@@ -1,0 +1,87 @@
+"""Tables of one printed line in other shapes (section 四): found by heading, or in parts.
+
+The appeals table is one line of fifteen numbers under a header whose words vary:
+a two-row header ends in other words than the usual three-row one, and a header
+stacked one character per line (characters of neighbouring columns interleaved, as
+PDF flip-book text gives them) ends in no label at all. Two rules read these without
+guessing:
+
+- in parts: a line made of row groups (three groups of five) printed as one small
+  table per group is the consecutive occurrences of its label with one group's
+  numbers each, joined in order;
+- by heading: a line still not found, that is its table's only line, is the first
+  run of exactly its width of numbers after the table's heading (its title) and
+  before the next table's.
+
+And a row that lost its label (a PDF→Markdown conversion): a line of the form not
+found whose neighbours were is the run of exactly its width of numbers between
+them: its own run of numbers, or the numbers on the lines after the row before it.
+"""
+
+from __future__ import annotations
+
+from goi_site.form.loader import Line, load_form
+from goi_site.parse.formlines import Occurrence, Piece
+from goi_site.core.text import match_key
+
+
+def join_groups(chosen: dict[int, Occurrence], found: list[Occurrence], lines: tuple[Line, ...]) -> None:
+    for index, occurrence in list(chosen.items()):
+        line = lines[index]
+        if len(line.sums) < 2:
+            continue
+        size = len(line.cells) // len(line.sums)
+        if len(occurrence.numbers) != size or size * len(line.sums) != len(line.cells):
+            continue
+        parts = [o for o in found if o.position > occurrence.position and index in o.candidates and len(o.numbers) == size]
+        parts = parts[: len(line.sums) - 1]
+        if len(parts) == len(line.sums) - 1:
+            joined = Occurrence(occurrence.position, occurrence.label_line, occurrence.candidates, list(occurrence.numbers))
+            for part in parts:
+                joined.numbers.extend(part.numbers)
+            chosen[index] = joined
+
+
+def by_heading(chosen: dict[int, Occurrence], stream: list[Piece], lines: tuple[Line, ...]) -> None:
+    form = load_form()
+    tables = [line.table for line in lines]
+    for index, line in enumerate(lines):
+        if index in chosen or tables.count(line.table) != 1:
+            continue
+        title = match_key(form.tables[line.table].title)
+        start = next((i for i, p in enumerate(stream) if not p.number and title in match_key(p.text)), None)
+        if start is None:
+            continue
+        later = {match_key(form.tables[t].title) for t in tables[index + 1 :]}
+        run: list[Piece] = []
+        for position in range(start + 1, len(stream) + 1):
+            piece = stream[position] if position < len(stream) else None
+            if piece is not None and piece.number:
+                run.append(piece)
+                continue
+            if len(run) == len(line.cells):
+                chosen[index] = Occurrence(position - len(run), stream[start].line, [index], run)
+                break
+            run = []
+            if piece is None or any(t in match_key(piece.text) for t in later):
+                break
+
+
+def unlabelled(chosen: dict[int, Occurrence], found: list[Occurrence], lines: tuple[Line, ...]) -> None:
+    for index in range(1, len(lines) - 1):
+        if index in chosen or index - 1 not in chosen or index + 1 not in chosen:
+            continue
+        line, before = lines[index], lines[index - 1]
+        if len({line.table, before.table, lines[index + 1].table}) != 1:
+            continue
+        prev, after = chosen[index - 1], chosen[index + 1]
+        width, prev_width = len(line.cells), len(before.cells)
+        numbers = prev.numbers
+        if len(numbers) == prev_width + width and numbers[prev_width].line != numbers[prev_width - 1].line:
+            chosen[index - 1] = Occurrence(prev.position, prev.label_line, prev.candidates, numbers[:prev_width], prev.typo)
+            chosen[index] = Occurrence(prev.position + prev_width, numbers[prev_width].line, [index], numbers[prev_width:], unlabelled=True)
+            continue
+        orphans = [o for o in found if not o.candidates and prev.position < o.position < after.position]
+        if len(orphans) == 1 and len(orphans[0].numbers) == width:
+            o = orphans[0]
+            chosen[index] = Occurrence(o.position, o.numbers[0].line, [index], o.numbers, unlabelled=True)

@@ -1,0 +1,201 @@
+"""Chart kinds (form/charts.yml): each built with Altair once, bound in the browser to
+one page's rows.
+
+Building an Altair chart costs milliseconds; at tens of thousands of charts that is
+minutes. So each kind becomes one Vega-Lite spec template (specs.json, shipped with
+the site and cached by the browser), and a page carries only its rows. The rows are
+read from the same records as the CSV downloads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import altair as alt
+import yaml
+
+from goi_site.core import paths
+from goi_site.form.loader import CellRef
+from goi_site.parse.record import Report
+
+FONT = "system-ui, -apple-system, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    cells: tuple[CellRef, ...]
+    sum: bool = False  # add the cells up, instead of taking the first the report has
+    offset: str | None = None
+    id: str = ""  # the measure's id in a chart's CSV: its cell, or a name for a sum
+
+    @property
+    def measure(self) -> str:
+        return self.id or ".".join(self.cells[0])
+
+
+@dataclass(frozen=True)
+class ChartKind:
+    id: str
+    title: str
+    description: str
+    legend: str
+    layout: str  # grouped | stacked | normalized
+    series: tuple[Series, ...]
+    offset: str | None = None
+    skip_zero: bool = False
+
+
+def _ref(text: str) -> CellRef:
+    return CellRef(*text.split("."))
+
+
+@lru_cache(maxsize=1)
+def _charts_file() -> dict:
+    return yaml.safe_load((paths.PACKAGE / "form" / "charts.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def chart_kinds() -> dict[str, ChartKind]:
+    kinds = {}
+    for kid, k in _charts_file()["kinds"].items():
+        series = tuple(
+            Series(s["label"], tuple(_ref(c) for c in (s.get("cells") or [s["cell"]])), bool(s.get("sum")), s.get("offset"),
+                   s.get("id", ""))
+            for s in k["series"]
+        )
+        kinds[kid] = ChartKind(kid, k["title"], k["description"], k["legend"], k["layout"], series, k.get("offset"),
+                               bool(k.get("skip_zero")))
+    return kinds
+
+
+def agency_kinds() -> list[ChartKind]:
+    return [k for k in chart_kinds().values() if k.id not in ("corpus_trend", "year_ranking")]
+
+
+def axis_labels() -> dict[str, str]:
+    return _charts_file()["axes"]
+
+
+def colors() -> dict[str, str]:
+    """Measure label → colour, from charts.yml: one colour per measure across charts."""
+    return _charts_file()["colors"]
+
+
+def _color_scale(kind: ChartKind) -> alt.Scale:
+    labels = list(dict.fromkeys(s.label for s in kind.series))
+    return alt.Scale(domain=labels, range=[colors()[label] for label in labels])
+
+
+def _ranking(kind: ChartKind, axes: dict) -> alt.Chart:
+    # A bar per agency at a fixed step: the chart is as tall as its bars (no "fit-y"
+    # room for 20 bars when a year has 5).
+    return (
+        alt.Chart(alt.NamedData(name="rows"), title=alt.Title(kind.title, anchor="start"))
+        .mark_bar(color=colors()[kind.series[0].label])
+        .encode(
+            y=alt.Y("group:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=260)),
+            x=alt.X("value:Q", title=axes["count"], axis=alt.Axis(format="d", tickMinStep=1)),
+            tooltip=[alt.Tooltip("group:N", title=kind.legend), alt.Tooltip("value:Q", title=axes["count"])],
+        )
+        .properties(width="container", height=alt.Step(22), description=kind.description)
+    )
+
+
+def _chart(kind: ChartKind) -> alt.Chart:
+    axes = _charts_file()["axes"]
+    if kind.layout == "ranking":
+        return _ranking(kind, axes)
+    normalized = kind.layout == "normalized"
+    y = alt.Y("value:Q", title=axes["share"] if normalized else axes["count"],
+              stack="normalize" if normalized else (True if kind.layout == "stacked" else None),
+              axis=alt.Axis(format="%" if normalized else "d", tickMinStep=1))
+    tooltip = [alt.Tooltip("year:N", title=axes["year"]), alt.Tooltip("group:N", title=kind.legend),
+               alt.Tooltip("value:Q", title=axes["count"])]
+    encoding = dict(
+        x=alt.X("year:N", title=axes["year"], axis=alt.Axis(labelAngle=0)),
+        y=y,
+        color=alt.Color("group:N", title=kind.legend, sort=alt.SortField("order"),
+                        scale=_color_scale(kind),
+                        legend=alt.Legend(orient="bottom", columns=3, symbolType="square")),
+        order=alt.Order("order:Q"),
+        tooltip=tooltip,
+    )
+    if kind.layout == "grouped":
+        encoding["xOffset"] = alt.XOffset("group:N", sort=alt.SortField("order"))
+    if kind.offset:
+        encoding["xOffset"] = alt.XOffset("offset:N", sort=alt.SortField("offset_order"))
+        tooltip.insert(1, alt.Tooltip("offset:N", title=kind.offset))
+    return (
+        alt.Chart(alt.NamedData(name="rows"), title=alt.Title(kind.title, anchor="start"))
+        .mark_bar()
+        .encode(**encoding)
+        .properties(width="container", height=240, description=kind.description)
+    )
+
+
+def _compare() -> alt.Chart:
+    """The compare page: one line per agency (agencies are not measures: a categorical scheme);
+    a year with no value breaks the line."""
+    axes = _charts_file()["axes"]
+    return (
+        alt.Chart(alt.NamedData(name="rows"))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=axes["year"], axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=axes["count"], axis=alt.Axis(format="~s")),
+            color=alt.Color("group:N", title=axes["agency"], sort=alt.SortField("order"), scale=alt.Scale(scheme="tableau10"),
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+            tooltip=[alt.Tooltip("group:N", title=axes["agency"]), alt.Tooltip("year:O", title=axes["year"]),
+                     alt.Tooltip("value:Q", title=axes["count"])],
+        )
+        .properties(width="container", height=280)
+    )
+
+
+@lru_cache(maxsize=1)
+def spec_templates() -> dict[str, dict]:
+    """kind id → Vega-Lite spec whose data source `rows` the page fills in."""
+    specs = {}
+    charts = {kind.id: _chart(kind) for kind in chart_kinds().values()}
+    charts["compare"] = _compare()
+    for kid, chart in charts.items():
+        spec = chart.to_dict()
+        spec["config"] = {"font": FONT, "view": {"stroke": None},
+                          "legend": {"labelLimit": 240}, "axis": {"labelFontSize": 12, "titleFontSize": 12}}
+        if kid in chart_kinds() and chart_kinds()[kid].layout == "ranking":
+            spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # as tall as its bars
+        specs[kid] = spec
+    return specs
+
+
+def _value(report: Report, series: Series):
+    cells = [report.cells[c] for c in series.cells if c in report.cells]  # cells of the report's edition
+    if not cells:
+        return None
+    if series.sum:
+        values = [c.value for c in cells]
+        return None if None in values else sum(values)
+    return cells[0].value
+
+
+def _number(value):
+    return int(value) if value == int(value) else float(value)
+
+
+def chart_rows(kind: ChartKind, reports: list[Report]) -> list[dict]:
+    """Long rows {year, group, value, order[, offset]}; a missing value is left out, not 0."""
+    rows: list[dict] = []
+    offsets = list(dict.fromkeys(s.offset for s in kind.series if s.offset))
+    groups = list(dict.fromkeys(s.label for s in kind.series))
+    for report in reports:
+        for series in kind.series:
+            value = _value(report, series)
+            if value is None or (kind.skip_zero and value == 0):
+                continue
+            row = {"year": str(report.year), "group": series.label, "value": _number(value), "order": groups.index(series.label)}
+            if series.offset:
+                row.update(offset=series.offset, offset_order=offsets.index(series.offset))
+            rows.append(row)
+    return rows

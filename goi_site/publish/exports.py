@@ -1,0 +1,272 @@
+"""Write the open-data downloads, every format from the same frames (frames.py) and the
+same catalogue (form/downloads.yml): CSV (tidy, wide, findings, indicators, codebook, and
+splits per year and per agency), Parquet, SQLite, .xlsx, the parse JSON, and a
+Frictionless datapackage.json describing them.
+
+One pass over the corpus, one chunk of agencies at a time: each chunk's frames are
+appended to every open file, so memory holds one chunk, whatever the corpus size.
+
+Deterministic: rows in a stable order, no timestamps inside data files (zip members and
+the workbook carry a fixed date), so the same corpus gives byte-identical files.
+
+Size: a file larger than ZIP_FROM (10 MB) is published as a .zip holding it (GitHub
+Pages takes 1 GB in all). Zipping can run in a second process while MkDocs builds the
+pages (see sitebuild.py).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from goi_site.publish.csvout import Rendered, write_csv, write_header
+from goi_site.form.loader import load_form
+from goi_site.publish.frames import codebook_frame, frame_chunks
+from goi_site.publish.jsonout import report_to_json
+from goi_site.parse.record import Report
+from goi_site.publish.catalogue import Download, Field, load_catalogue, source_path, table_spec
+from goi_site.publish.typed import TypedWriters
+
+ZIP_FROM = 10 * 1024 * 1024
+
+
+def schema_fields(name: str) -> tuple[Field, ...]:
+    return table_spec(name).fields
+
+
+def codebook_rows() -> list[list]:
+    """The codebook as rows of text (the codebook page shows them)."""
+    frame = codebook_frame()
+    return [["" if v is None or v != v else v for v in row] for row in frame.astype(object).itertuples(index=False)]
+
+
+class _CsvFiles:
+    """The open CSV files of one table (the whole table and its splits), rows counted."""
+
+    def __init__(self, out: Path, fields):
+        self.out, self.fields = out, fields
+        self.handles: dict[str, object] = {}
+        self.rows: dict[str, int] = {}
+
+    def append(self, path: str, rendered: Rendered | None, rows=None) -> None:
+        handle = self.handles.get(path)
+        if handle is None:
+            target = self.out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.handles[path] = target.open("wb")
+            write_header(handle, self.fields)
+            self.rows[path] = 0
+        if rendered is not None:
+            self.rows[path] += rendered.write(handle, rows)
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+
+
+class _Writer:
+    def __init__(self, out: Path):
+        self.out = out
+        self.done: list[Download] = []
+        self.to_zip: list[str] = []
+
+    def record(self, download: Download) -> None:
+        path = download.path
+        download.bytes = (self.out / path).stat().st_size
+        if download.bytes > ZIP_FROM:
+            self.to_zip.append(path)
+            download.path = path + ".zip"
+        self.done.append(download)
+
+
+def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool = True,
+                    timings: dict | None = None) -> tuple[list[Download], list[str]]:
+    """Write every download into `out`. Returns the downloads (for the page and the
+    datapackage) and the files still to zip: zipped here unless `zip_now` is False.
+    `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx."""
+    out.mkdir(parents=True, exist_ok=True)
+    catalogue = load_catalogue()
+    tables = catalogue.tables
+    w = _Writer(out)
+    # The JSON is written by a second process while this one writes the tables.
+    json_writer = _fork(_write_json, reports, out / catalogue.json["file"], root)
+    values, wide = tables["values"], tables["wide"]
+    form = load_form()
+    long_rows = sum(len(form.editions[r.edition].cells()) for r in reports)
+    csvs = {name: _CsvFiles(out, tables[name].fields) for name in ("values", "wide", "findings", "indicators")}
+    typed = TypedWriters(out, catalogue, long_rows)
+    whole_values = f"{values.file}.csv"
+    year_file = values.raw["by_year"]["file"]
+    agency_file = wide.raw["by_agency"]["file"]
+    agencies: dict[str, tuple[str, str]] = {}  # agency id → (file, name of its latest report)
+    try:
+        chunks = frame_chunks(reports, root)
+        while True:
+            with _timed(timings, "frames"):
+                frames = next(chunks, None)
+            if frames is None:
+                break
+            with _timed(timings, "csv"):
+                rendered = Rendered(frames.values, values.fields) if len(frames.values) else None
+                csvs["values"].append(whole_values, rendered)
+                for year, rows in _groups(frames.values["year"]):
+                    csvs["values"].append(year_file.format(year=year) + ".csv", rendered, rows)
+                for name in ("wide", "findings", "indicators"):
+                    frame = frames.table(name)
+                    csvs[name].append(f"{tables[name].file}.csv", Rendered(frame, tables[name].fields) if len(frame) else None)
+                wide_text = Rendered(frames.reports, wide.fields) if len(frames.reports) else None
+                for agency_id, rows in _groups(frames.reports["agency_id"]):
+                    path = agency_file.format(agency_id=agency_id) + ".csv"
+                    csvs["wide"].append(path, wide_text, rows)
+                    agencies[agency_id] = (path, frames.reports["agency"].iloc[rows[-1]])
+            typed.append(frames, timings)
+    finally:
+        for files in csvs.values():
+            files.close()
+    # ---- record what was written, in the order of the downloads page --------------------------
+    rows = csvs["values"].rows
+    years = sorted(int(p.split("-")[-1].split(".")[0]) for p in rows if p != whole_values)
+    if (out / whole_values).exists() and (out / whole_values).stat().st_size > values.raw["whole_max_mb"] * 1024 * 1024 \
+            and len(years) > 1:
+        (out / whole_values).unlink()
+    else:
+        w.record(Download(values.resource, whole_values, values.title, values.description, rows.get(whole_values, 0),
+                          schema="values"))
+    split = values.raw["by_year"]
+    for year in years:
+        path = year_file.format(year=year) + ".csv"
+        w.record(Download(f"{values.resource}-{year}", path, split["title"].format(year=year),
+                          split["description"].format(year=year), rows[path], schema="values", group="year"))
+    for name in ("wide", "findings", "indicators"):
+        spec, path = tables[name], f"{tables[name].file}.csv"
+        w.record(Download(spec.resource, path, spec.title, spec.description, csvs[name].rows.get(path, 0), schema=name))
+    codebook = tables["codebook"]
+    codebook_table = codebook_frame()
+    with (out / f"{codebook.file}.csv").open("wb") as handle:
+        write_csv(codebook_table, codebook.fields, handle)
+    w.record(Download(codebook.resource, f"{codebook.file}.csv", codebook.title, codebook.description,
+                      len(codebook_table), schema="codebook", group=codebook.group))
+    by_agency = wide.raw["by_agency"]
+    for agency_id in sorted(agencies):
+        path, name = agencies[agency_id]
+        w.record(Download(f"agency-{agency_id}", path, by_agency["title"].format(agency=name),
+                          by_agency["description"].format(agency=name), csvs["wide"].rows[path], schema="wide",
+                          group="agency"))
+    for download in typed.finish(codebook_table, None if (out / whole_values).exists() else
+                                 [year_file.format(year=y) + ".csv" for y in years], timings):
+        w.record(download)
+    if json_writer is None:
+        _write_json(reports, out / catalogue.json["file"], root)
+    else:
+        json_writer.join()
+        if json_writer.exitcode != 0:
+            raise OSError(f"writing {catalogue.json['file']} failed")
+    j = catalogue.json
+    w.record(Download(j["name"], j["file"], j["title"], j["description"], len(reports), format="json"))
+    _write_datapackage(out, w.done, catalogue)
+    if zip_now:
+        zip_files(out, w.to_zip)
+        return w.done, []
+    return w.done, w.to_zip
+
+
+def _groups(column) -> list:
+    """(key, row numbers) of each distinct non-missing value, in order of first appearance."""
+    import numpy as np
+
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return [(uniques[k], order[bounds[k]:bounds[k + 1]]) for k in range(len(uniques))]
+
+
+@contextmanager
+def _timed(timings: dict | None, name: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def _write_json(reports: list[Report], path: Path, root: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("[")
+        for index, report in enumerate(reports):
+            handle.write(("," if index else "") + json.dumps(_portable_json(report, root), ensure_ascii=False,
+                                                             separators=(",", ":")))
+        handle.write("]\n")
+
+
+def _fork(function, *args):
+    """Run `function` in a forked process when the corpus is big enough to be worth it."""
+    import multiprocessing
+
+    if len(args[0]) < 500 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    process = multiprocessing.get_context("fork").Process(target=function, args=args)
+    process.start()
+    return process
+
+
+def zip_files(out: Path, names: list[str]) -> None:
+    """Replace each file by a .zip holding it (fixed member date: the bytes stay reproducible)."""
+    for name in names:
+        source = out / name
+        info = zipfile.ZipInfo(Path(name).name, date_time=(2019, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zipfile.ZipFile(out / (name + ".zip"), "w") as archive:
+            with source.open("rb") as handle, archive.open(info, "w", force_zip64=True) as member:
+                while chunk := handle.read(1 << 22):
+                    member.write(chunk)
+        source.unlink()
+
+
+def _portable_json(report: Report, root: Path) -> dict:
+    """The parse JSON with the source path relative to the repository."""
+    data = report_to_json(report)
+    data["source"]["file"] = source_path(report, root)
+    for finding in data["findings"]:
+        finding["file"] = data["source"]["file"]
+    return data
+
+
+def _write_datapackage(out: Path, done: list[Download], catalogue) -> None:
+    schemas = out / "schemas"
+    schemas.mkdir(exist_ok=True)
+    used = sorted({d.schema for d in done if d.schema})
+    for name in used:
+        spec = catalogue.tables[name]
+        schema = {"fields": [_field(f) for f in spec.fields], "primaryKey": list(spec.primary_key)}
+        (schemas / f"{name}.json").write_text(json.dumps(schema, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    typed = [d for d in done if d.group == "format"]
+    resources = []
+    for d in done:
+        if d.schema is None:
+            continue
+        resource = {"name": d.name, "path": d.path, "title": d.title, "description": d.description,
+                    "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig", "schema": f"schemas/{d.schema}.json"}
+        if d.zipped:
+            resource["compression"] = "zip"
+        if d.group == "main" or d.group == "meta":
+            # The same table in the typed formats (Frictionless validates the CSV; these hold the same rows).
+            same = [{"path": t.path, "format": t.format, "table": t.holds[d.schema]} for t in typed
+                    if d.schema in t.holds]
+            if same:
+                resource["x-also-as"] = same
+        resources.append(resource)
+    package = {**catalogue.package, "resources": resources}
+    (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _field(f: Field) -> dict:
+    out = {"name": f.name, "title": f.title, "type": f.type, "description": " ".join(x for x in (f.en, f.description) if x)}
+    if f.type in ("integer", "number"):
+        out["bareNumber"] = True
+    return out

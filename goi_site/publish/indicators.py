@@ -1,0 +1,60 @@
+"""Derived indicators (rates and shares) of a report, defined in form/indicators.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from goi_site.core import paths
+from goi_site.form.loader import CellRef
+from goi_site.parse.record import Report
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    en: str
+    formula: str
+    description: str
+    numerator: tuple[CellRef, ...]
+    denominator: tuple[CellRef, ...]
+
+    def value(self, report: Report) -> float | None:
+        top = sum_cells(report, self.numerator)
+        bottom = sum_cells(report, self.denominator)
+        if top is None or bottom is None or bottom == 0:
+            return None
+        return float(top) / float(bottom)
+
+
+def sum_cells(report: Report, refs) -> int | None:
+    """The sum of some cells, or None if any is missing: no total is made up around a gap."""
+    total = 0
+    for ref in refs:
+        cell = report.cells.get(ref)
+        if cell is None or cell.value is None:
+            return None
+        total += cell.value
+    return total
+
+
+def _ref(text: str) -> CellRef:
+    table, row, column = text.split(".")
+    return CellRef(table, row, column)
+
+
+@lru_cache(maxsize=1)
+def load_indicators() -> dict[str, Indicator]:
+    raw = yaml.safe_load((paths.PACKAGE / "form" / "indicators.yml").read_text(encoding="utf-8"))
+    return {
+        key: Indicator(key, v["label"], v["en"], v["formula"], v["description"],
+                       tuple(_ref(r) for r in v["numerator"]), tuple(_ref(r) for r in v["denominator"]))
+        for key, v in raw.items()
+    }
+
+
+def indicators_of(report: Report) -> dict[str, float | None]:
+    return {key: ind.value(report) for key, ind in load_indicators().items()}
