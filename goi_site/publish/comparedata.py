@@ -41,8 +41,9 @@ def _plain(value):
     return int(value) if value == int(value) else float(value)
 
 
-def compare_json(views: dict) -> str:
-    """`views`: agency id → AgencyView (its years' reports, name and region)."""
+def compare_json(views: dict, figures) -> str:
+    """`views`: agency id → AgencyView (its years' reports, name and region); `figures`:
+    the frames the numbers are read from (frameviews.Figures)."""
     chosen = measures()
     years = sorted({y.report.year for v in views.values() for y in v.years if y.report.year})
     index = {y: i for i, y in enumerate(years)}
@@ -53,11 +54,9 @@ def compare_json(views: dict) -> str:
         for y in view.years:
             if y.report.year not in index:
                 continue
-            cells = y.report.cells
             row = [index[y.report.year]]
             for ref, _, _ in chosen:
-                cell = cells.get(ref)
-                row.append(None if cell is None else _plain(cell.value))
+                row.append(figures.cell(y.report, ref))
             while len(row) > 1 and row[-1] is None:  # trailing cells of another edition
                 row.pop()
             rows.append(row)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from goi_site.publish.csvout import Rendered, write_csv, write_header
 from goi_site.form.loader import load_form
-from goi_site.publish.frames import codebook_frame, frame_chunks
+from goi_site.publish.frames import Frames, codebook_frame, frame_chunks
 from goi_site.publish.jsonout import report_to_json
 from goi_site.parse.record import Report
 from goi_site.publish.catalogue import Download, Field, load_catalogue, source_path, table_spec
@@ -85,10 +85,12 @@ class _Writer:
 
 
 def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool = True,
-                    timings: dict | None = None) -> tuple[list[Download], list[str]]:
+                    timings: dict | None = None, frames: Frames | None = None) -> tuple[list[Download], list[str]]:
     """Write every download into `out`. Returns the downloads (for the page and the
     datapackage) and the files still to zip: zipped here unless `zip_now` is False.
-    `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx."""
+    `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx.
+    `frames`: the reports' frames when the caller has built them (the build does, once,
+    for the downloads and the pages); else they are built here, a chunk at a time."""
     out.mkdir(parents=True, exist_ok=True)
     catalogue = load_catalogue()
     tables = catalogue.tables
@@ -105,7 +107,7 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     agency_file = wide.raw["by_agency"]["file"]
     agencies: dict[str, tuple[str, str]] = {}  # agency id → (file, name of its latest report)
     try:
-        chunks = frame_chunks(reports, root)
+        chunks = iter([frames]) if frames is not None else frame_chunks(reports, root)
         while True:
             with _timed(timings, "frames"):
                 frames = next(chunks, None)

@@ -21,6 +21,7 @@ from goi_site.corpus.cache import ParseCache
 from goi_site.corpus.load import Corpus, load_corpus
 from goi_site.core.errors import GoiError, UsageError
 from goi_site.publish.exports import write_downloads, zip_files
+from goi_site.publish.frames import build_frames
 
 
 @dataclass
@@ -121,9 +122,14 @@ def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkd
     try:
         root = data.resolve().parent
         with _stage(result, "csv"):
-            downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False, timings=result.downloads)
+            # The frames, once: every download is written from them, and every number on the pages read.
+            start = time.perf_counter()
+            frames = build_frames(corpus.reports, root)
+            result.downloads["frames"] = result.downloads.get("frames", 0.0) + time.perf_counter() - start
+            downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False, timings=result.downloads,
+                                                frames=frames)
         result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads,
-                                   result, _stage)
+                                   result, _stage, frames=frames)
         with _stage(result, "charts"):
             vendor = generated / "assets" / "vendor"
             vendor.mkdir(parents=True, exist_ok=True)
