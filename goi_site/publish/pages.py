@@ -23,7 +23,7 @@ from goi_site.publish.charts import axis_labels, chart_kinds, spec_templates
 from goi_site.corpus.load import Corpus
 from goi_site.form.divisions import load_divisions
 from goi_site.publish.exports import codebook_rows
-from goi_site.publish.comparedata import compare_json, measures
+from goi_site.publish.comparedata import measures, write_compare_data
 from goi_site.form.loader import load_form
 from goi_site.publish.glossary import glossary, glossary_json
 from goi_site.publish.indicators import load_indicators
@@ -202,7 +202,8 @@ def write_pages(corpus: Corpus, out: Path, root: Path, repo_url: str | None, dow
         notes = [(views.get(f.agency_id), f, f) for f in listed if id(f) not in flagged]
         _write(out / "quality.md", env.get_template("quality.md.j2").render(problems=problems, notes=notes, base="", up=_up("quality.md"), **common))
         (out / "assets").mkdir(parents=True, exist_ok=True)
-        (out / "assets" / "compare-data.json").write_text(compare_json(views, figures), encoding="utf-8")
+        write_compare_data(out / "assets", [(aid, v.name, " ".join(link.label for link in v.region), [y.report for y in v.years])
+                                            for aid, v in views.items()], figures)
         _write(out / "compare.md", env.get_template("compare.md.j2").render(
             measure_groups=_grouped(measures()), count=len(views), base="", up=_up("compare.md"), **common))
         _write(out / "glossary.md", env.get_template("glossary.md.j2").render(
