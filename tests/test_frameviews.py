@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from goi_site.form.loader import CellRef
@@ -58,3 +59,18 @@ def test_a_series_named_differently_across_editions_takes_the_editions_own_cell(
     reports = [report("a", 2021, 1)]
     f = figures(reports)
     assert f.series(issued.cells, issued.sum) == [None]  # the 2021 cell exists and was not given
+
+
+def test_the_chunks_the_downloads_are_written_from_make_the_pages_frames():
+    from goi_site.publish.frames import frame_chunks
+    from goi_site.publish.frameviews import whole_frames
+
+    warn = Finding("balance", "warning", "m", 3)
+    reports = [report(a, y, y - 2020, [warn] if a == "b" else []) for a in "abc" for y in (2021, 2022)]
+    chunks = list(frame_chunks(reports, Path("."), size=3))  # cut between agencies: a+b, c
+    assert len(chunks) == 2
+    joined, whole = whole_frames(chunks), build_frames(reports, Path("."))
+    for name in ("wide", "findings", "indicators"):
+        pd.testing.assert_frame_equal(joined.table(name), whole.table(name))
+    f = Figures(joined, reports)
+    assert [f.cell(r, NEW) for r in reports] == [1, 2] * 3 and f.attention_total() == 2

@@ -85,12 +85,14 @@ class _Writer:
 
 
 def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool = True,
-                    timings: dict | None = None, frames: Frames | None = None) -> tuple[list[Download], list[str]]:
+                    timings: dict | None = None, keep: list | None = None) -> tuple[list[Download], list[str]]:
     """Write every download into `out`. Returns the downloads (for the page and the
     datapackage) and the files still to zip: zipped here unless `zip_now` is False.
     `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx.
-    `frames`: the reports' frames when the caller has built them (the build does, once,
-    for the downloads and the pages); else they are built here, a chunk at a time."""
+    `keep` (a list, if given) gets each chunk's frames without its long table: the build
+    reads the pages' numbers from the very frames the downloads were written from
+    (frameviews.whole_frames), so they are built once and memory holds one chunk of
+    the long table at a time."""
     out.mkdir(parents=True, exist_ok=True)
     catalogue = load_catalogue()
     tables = catalogue.tables
@@ -107,7 +109,7 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     agency_file = wide.raw["by_agency"]["file"]
     agencies: dict[str, tuple[str, str]] = {}  # agency id → (file, name of its latest report)
     try:
-        chunks = iter([frames]) if frames is not None else frame_chunks(reports, root)
+        chunks = frame_chunks(reports, root)
         while True:
             with _timed(timings, "frames"):
                 frames = next(chunks, None)
@@ -127,6 +129,8 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
                     csvs["wide"].append(path, wide_text, rows)
                     agencies[agency_id] = (path, frames.reports["agency"].iloc[rows[-1]])
             typed.append(frames, timings)
+            if keep is not None:
+                keep.append(Frames(frames.values.iloc[:0], frames.reports, frames.findings, frames.indicators))
     finally:
         for files in csvs.values():
             files.close()

@@ -15,8 +15,21 @@ from __future__ import annotations
 from functools import lru_cache
 from types import SimpleNamespace
 
+import pandas as pd
+
 from goi_site.form.loader import CellRef, load_form
 from goi_site.parse.record import Report
+from goi_site.publish.frames import Frames
+
+
+def whole_frames(chunks: list) -> Frames:
+    """One Frames of the whole corpus from the per-report frames of consecutive chunks
+    (exports.write_downloads(keep=…)): the long table is not kept (no page reads it)."""
+    if len(chunks) == 1:
+        return chunks[0]
+    joined = {name: pd.concat([c.table(name) for c in chunks], ignore_index=True)
+              for name in ("wide", "findings", "indicators")}
+    return Frames(chunks[0].values, joined["wide"], joined["findings"], joined["indicators"])
 
 
 def plain(value):
