@@ -20,6 +20,7 @@ import pandas as pd
 from goi_site.form.loader import CellRef, load_form
 from goi_site.parse.record import Report
 from goi_site.publish.frames import Frames
+from goi_site.publish.views import needs_attention
 
 
 def whole_frames(chunks: list) -> Frames:
@@ -63,7 +64,8 @@ class Figures:
         self._editions = _objects(self.wide["edition"])
         self._columns: dict[str, list] = {}
         self._series: dict = {}
-        self._attention = self._count_attention(reports)
+        self._findings = self._by_report(reports)
+        self._attention = [len(needs_attention(f)) for f in self._findings]
 
     def row(self, report: Report) -> int:
         return self._row[id(report)]
@@ -127,33 +129,33 @@ class Figures:
 
     # ---- findings ----------------------------------------------------------------------------
 
-    def _count_attention(self, reports: list[Report]) -> list[int]:
-        """Findings to look at (not "info") per report, read off the findings frame: its rows
-        come report by report in the corpus's order, each report's numbered from 1."""
+    def _by_report(self, reports: list[Report]) -> list[list[SimpleNamespace]]:
+        """The findings frame's rows per report. They come report by report in the corpus's
+        order, each report's numbered from 1 (checked: a row left over is an error)."""
         frame = self.finding_frame
-        ids, years, seqs, severities = (_objects(frame[c]) for c in ("agency_id", "year", "seq", "severity"))
-        counts = [0] * len(reports)
+        names = ("agency_id", "agency", "year", "seq", "rule", "severity", "message", "source_line")
+        columns = [_objects(frame[c]) for c in names]
+        rows = [SimpleNamespace(**dict(zip(names, values))) for values in zip(*columns)]
+        out: list[list[SimpleNamespace]] = [[] for _ in reports]
         j = 0
         for i, r in enumerate(reports):
-            seq = 1
-            while j < len(ids) and ids[j] == r.agency_id and years[j] == r.year and seqs[j] == seq:
-                counts[i] += severities[j] != "info"
-                j, seq = j + 1, seq + 1
-        if j != len(ids):
+            while j < len(rows) and rows[j].agency_id == r.agency_id and rows[j].year == r.year \
+                    and rows[j].seq == len(out[i]) + 1:
+                rows[j].line = rows[j].source_line  # what the templates call a finding's line
+                out[i].append(rows[j])
+                j += 1
+        if j != len(rows):
             raise ValueError("the findings frame does not follow the corpus's reports")
-        return counts
+        return out
 
     def attention(self, report: Report) -> int:
+        """Findings to look at in a report: as every count on every page, views.needs_attention."""
         return self._attention[self.row(report)]
 
     def attention_total(self) -> int:
         return sum(self._attention)
 
     def finding_rows(self) -> list[SimpleNamespace]:
-        """Every finding, as the quality page lists it (agency id, agency, year, rule,
-        severity, message, line)."""
-        frame = self.finding_frame
-        columns = {c: _objects(frame[c]) for c in ("agency_id", "agency", "year", "rule", "severity", "message",
-                                                   "source_line")}
-        return [SimpleNamespace(agency_id=a, agency=n, year=y, rule=r, severity=s, message=m, line=line)
-                for a, n, y, r, s, m, line in zip(*columns.values())]
+        """Every finding, as the quality page lists it: agency_id, agency, year, rule,
+        severity, message, line (each row stands for both the report and the finding)."""
+        return [f for findings in self._findings for f in findings]
