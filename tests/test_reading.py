@@ -103,12 +103,24 @@ def test_png_and_svg_downloads_and_the_citation(tab, server):
 
 
 def test_compare_page_restores_a_shared_url_and_sorts(tab, server):
+    fetched = []
+    tab.on("request", lambda r: fetched.append(urlparse(r.url).path) if "/assets/compare/" in r.url else None)
     tab.goto(server + "compare/?a=410100-shangwuju,410411-shangwuju&m=applications.granted.total")
     tab.wait_for_selector("#goi-compare-table:not([hidden]) tbody tr")
     assert tab.locator("#goi-compare-measure").input_value() == "applications.granted.total"
     names = tab.locator("#goi-compare-table tbody td:first-child").all_inner_texts()
     assert names == ["郑州市商务局", "平顶山市湛河区商务局"]
+    # the page loads the index and the one measure chosen, nothing else
+    assert sorted(Path(p).name for p in fetched) == ["applications.granted.total.json", "index.json"]
     wait_for_charts(tab)
+    # another measure: its own file, loaded when picked; the table shows its numbers (2023: 6 and 0 new)
+    tab.locator("#goi-compare-measure").select_option("applications.new.total")
+    tab.wait_for_function("() => location.search.indexOf('m=applications.new.total') > 0")
+    tab.wait_for_selector('#goi-compare-table tbody td[data-value="6"]')
+    rows = [[td.get_attribute("data-value") for td in tr.locator("td.goi-num").all()]
+            for tr in tab.locator("#goi-compare-table tbody tr").all()]
+    assert rows == [["6", ""], ["", "0"]]  # 2023–2024: a year without a report is empty, a real 0 is 0
+    assert Path(fetched[-1]).name == "applications.new.total.json" and len(fetched) == 3
     # add a third agency by typing part of its name; the URL follows
     tab.locator("#goi-compare-input").fill("漯河")
     tab.locator(".goi-pick").first.click()

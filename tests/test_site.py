@@ -120,13 +120,19 @@ def test_glossary_page_and_tooltips_come_from_the_form(built_site):
 
 
 def test_compare_data_is_written_once_and_loaded_only_by_the_compare_page(built_site):
-    data = json.loads((built_site / "assets" / "compare-data.json").read_text(encoding="utf-8"))
-    assert len(data["agencies"]) == 5 and data["years"] == [2021, 2022, 2023, 2024]
-    m = [x[0] for x in data["measures"]].index("applications.new.total")
-    zz = [a[0] for a in data["agencies"]].index("410100-shangwuju")
-    assert data["values"][zz] == [[2] + data["values"][zz][0][1:]] and data["values"][zz][0][m + 1] == 6
+    folder = built_site / "assets" / "compare"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    assert len(index["agencies"]) == 5 and index["years"] == [2021, 2022, 2023, 2024]
+    zz = [a[0] for a in index["agencies"]].index("410100-shangwuju")
+    assert index["agencies"][zz][3] == 1 << 2  # reported 2023 only
+    assert index["regions"][index["agencies"][zz][2]] == "河南省 郑州市"
+    new = json.loads((folder / "applications.new.total.json").read_text(encoding="utf-8"))
+    assert len(new) == 5 and new[zz] == [None, None, 6]  # by year index; null before it: no report
+    # one file per measure the page offers, no other
+    offered = set(re.findall(r'<option value="([^"]+)"', page(built_site, "compare")))
+    assert {p.stem for p in folder.glob("*.json")} - {"index"} == offered and len(offered) > 50
     for url in ("", "agencies", "agencies/410100-shangwuju"):
-        assert "compare-data.json" not in page(built_site, url)
+        assert "assets/compare/" not in page(built_site, url) and "compare.js" not in page(built_site, url)
 
 
 def test_region_breadcrumb_links_to_directory_pages(built_site):

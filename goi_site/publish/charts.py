@@ -4,7 +4,7 @@ one page's rows.
 Building an Altair chart costs milliseconds; at tens of thousands of charts that is
 minutes. So each kind becomes one Vega-Lite spec template (specs.json, shipped with
 the site and cached by the browser), and a page carries only its rows. The rows are
-read from the same records as the CSV downloads.
+read from the frames the downloads are written from (frameviews.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import yaml
 
 from goi_site.core import paths
 from goi_site.form.loader import CellRef
-from goi_site.parse.record import Report
 
 FONT = "system-ui, -apple-system, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
 
@@ -170,31 +169,21 @@ def spec_templates() -> dict[str, dict]:
     return specs
 
 
-def _value(report: Report, series: Series):
-    cells = [report.cells[c] for c in series.cells if c in report.cells]  # cells of the report's edition
-    if not cells:
-        return None
-    if series.sum:
-        values = [c.value for c in cells]
-        return None if None in values else sum(values)
-    return cells[0].value
-
-
 def _number(value):
     return int(value) if value == int(value) else float(value)
 
 
-def chart_rows(kind: ChartKind, reports: list[Report]) -> list[dict]:
-    """Long rows {year, group, value, order[, offset]}; a missing value is left out, not 0."""
+def chart_rows(kind: ChartKind, points: list[tuple]) -> list[dict]:
+    """Long rows {year, group, value, order[, offset]}; a missing value is left out, not 0.
+    `points`: (year, value of each series) per report, read from the frames (Figures.points)."""
     rows: list[dict] = []
     offsets = list(dict.fromkeys(s.offset for s in kind.series if s.offset))
     groups = list(dict.fromkeys(s.label for s in kind.series))
-    for report in reports:
-        for series in kind.series:
-            value = _value(report, series)
+    for year, values in points:
+        for series, value in zip(kind.series, values):
             if value is None or (kind.skip_zero and value == 0):
                 continue
-            row = {"year": str(report.year), "group": series.label, "value": _number(value), "order": groups.index(series.label)}
+            row = {"year": str(year), "group": series.label, "value": _number(value), "order": groups.index(series.label)}
             if series.offset:
                 row.update(offset=series.offset, offset_order=offsets.index(series.offset))
             rows.append(row)

@@ -1,20 +1,25 @@
-"""The compare page's data: one compact JSON file written once by the build, loaded only
-by that page (assets/compare.js). Every agency, every year, every measure a reader can
-pick (form/layout.yml `compare`), as numbers by position:
+"""The compare page's data: small JSON files written once by the build into
+assets/compare/, loaded only by that page (assets/compare.js), from the frames.
 
-    {"years": [2021, …], "measures": [[id, label, table title], …],
-     "agencies": [[id, name, region], …],
-     "values": [[[year index, v0, v1, …], …] per agency]}   (null: not given, never 0)
+    index.json      {"years": [2021, …], "regions": [region, …],
+                     "agencies": [[id, name, region index, years reported (bit i: years[i])], …]}
+    <measure>.json  [[value per year index, …] per agency of the index]  (one file per
+                    measure a reader can pick, form/layout.yml `compare`; null: not given
+                    or no report, never 0; trailing nulls left out)
 
-Positional arrays and short numbers keep it under 2 MB gzipped at 10,000 agencies
-(bench/compare_size.py measures it)."""
+The page loads the index (to find agencies by name) and the one measure the reader
+picks; another measure is another small file. At 10,000 agencies × 5 years that is
+well under 2 MB gzipped (bench/compare_size.py prints the figures)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from goi_site.form.loader import CellRef, load_form
 from goi_site.publish.formtables import TABLE_ORDER, layout
+
+FOLDER = "compare"  # under the site's assets/
 
 
 def measures() -> list[tuple[CellRef, str, str]]:
@@ -35,33 +40,40 @@ def measures() -> list[tuple[CellRef, str, str]]:
     return out
 
 
-def _plain(value):
-    if value is None:
-        return None
-    return int(value) if value == int(value) else float(value)
-
-
-def compare_json(views: dict) -> str:
-    """`views`: agency id → AgencyView (its years' reports, name and region)."""
-    chosen = measures()
-    years = sorted({y.report.year for v in views.values() for y in v.years if y.report.year})
-    index = {y: i for i, y in enumerate(years)}
-    agencies, values = [], []
-    for aid, view in views.items():
-        agencies.append([aid, view.name, " ".join(link.label for link in view.region)])
-        rows = []
-        for y in view.years:
-            if y.report.year not in index:
-                continue
-            cells = y.report.cells
-            row = [index[y.report.year]]
-            for ref, _, _ in chosen:
-                cell = cells.get(ref)
-                row.append(None if cell is None else _plain(cell.value))
-            while len(row) > 1 and row[-1] is None:  # trailing cells of another edition
-                row.pop()
-            rows.append(row)
-        values.append(rows)
-    data = {"years": years, "measures": [[".".join(ref), label, title] for ref, label, title in chosen],
-            "agencies": agencies, "values": values}
+def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def compare_files(agencies: list[tuple], figures) -> dict[str, str]:
+    """File name → text of every file of assets/compare/. `agencies`: (id, name, region,
+    reports) per agency, in the page's order; `figures`: the frames the numbers are read
+    from (frameviews.Figures)."""
+    years = sorted({r.year for *_, reports in agencies for r in reports if r.year})
+    index = {y: i for i, y in enumerate(years)}
+    regions = list(dict.fromkeys(region for _, _, region, _ in agencies))
+    where = {region: i for i, region in enumerate(regions)}
+    listed, rows = [], []  # rows: per agency, (frame row, year index) of each report with a year
+    for aid, name, region, reports in agencies:
+        dated = [r for r in reports if r.year in index]
+        listed.append([aid, name, where[region], sum(1 << index[r.year] for r in dated)])
+        rows.append([(figures.row(r), index[r.year]) for r in dated])
+    files = {"index.json": _dump({"years": years, "regions": regions, "agencies": listed})}
+    for ref, _, _ in measures():
+        column = figures.column(".".join(ref))
+        values = []
+        for at in rows:
+            line = [None] * (max(i for _, i in at) + 1 if at else 0)
+            for row, i in at:
+                line[i] = column[row]
+            while line and line[-1] is None:
+                line.pop()
+            values.append(line)
+        files[f"{'.'.join(ref)}.json"] = _dump(values)
+    return files
+
+
+def write_compare_data(assets: Path, agencies: list[tuple], figures) -> None:
+    folder = assets / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in compare_files(agencies, figures).items():
+        (folder / name).write_text(text, encoding="utf-8")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from goi_site.publish.csvout import Rendered, write_csv, write_header
 from goi_site.form.loader import load_form
-from goi_site.publish.frames import codebook_frame, frame_chunks
+from goi_site.publish.frames import Frames, codebook_frame, frame_chunks
 from goi_site.publish.jsonout import report_to_json
 from goi_site.parse.record import Report
 from goi_site.publish.catalogue import Download, Field, load_catalogue, source_path, table_spec
@@ -85,10 +85,14 @@ class _Writer:
 
 
 def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool = True,
-                    timings: dict | None = None) -> tuple[list[Download], list[str]]:
+                    timings: dict | None = None, keep: list | None = None) -> tuple[list[Download], list[str]]:
     """Write every download into `out`. Returns the downloads (for the page and the
     datapackage) and the files still to zip: zipped here unless `zip_now` is False.
-    `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx."""
+    `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx.
+    `keep` (a list, if given) gets each chunk's frames without its long table: the build
+    reads the pages' numbers from the very frames the downloads were written from
+    (frameviews.whole_frames), so they are built once and memory holds one chunk of
+    the long table at a time."""
     out.mkdir(parents=True, exist_ok=True)
     catalogue = load_catalogue()
     tables = catalogue.tables
@@ -125,6 +129,8 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
                     csvs["wide"].append(path, wide_text, rows)
                     agencies[agency_id] = (path, frames.reports["agency"].iloc[rows[-1]])
             typed.append(frames, timings)
+            if keep is not None:
+                keep.append(Frames(frames.values.iloc[:0], frames.reports, frames.findings, frames.indicators))
     finally:
         for files in csvs.values():
             files.close()

@@ -23,8 +23,11 @@ class Indicator:
     denominator: tuple[CellRef, ...]
 
     def value(self, report: Report) -> float | None:
-        top = sum_cells(report, self.numerator)
-        bottom = sum_cells(report, self.denominator)
+        return self.ratio(sum_cells(report, self.numerator), sum_cells(report, self.denominator))
+
+    @staticmethod
+    def ratio(top, bottom) -> float | None:
+        """The indicator from its two sums (None when either is missing or the base is 0)."""
         if top is None or bottom is None or bottom == 0:
             return None
         return float(top) / float(bottom)

@@ -21,6 +21,7 @@ from goi_site.corpus.cache import ParseCache
 from goi_site.corpus.load import Corpus, load_corpus
 from goi_site.core.errors import GoiError, UsageError
 from goi_site.publish.exports import write_downloads, zip_files
+from goi_site.publish.frameviews import whole_frames
 
 
 @dataclass
@@ -121,9 +122,14 @@ def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkd
     try:
         root = data.resolve().parent
         with _stage(result, "csv"):
-            downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False, timings=result.downloads)
+            # The frames, once: every download is written from them, and the pages read every
+            # number from the same frames (kept per chunk, without the long table).
+            kept: list = []
+            downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False, timings=result.downloads,
+                                                keep=kept)
+            frames = whole_frames(kept)
         result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads,
-                                   result, _stage)
+                                   result, _stage, frames=frames)
         with _stage(result, "charts"):
             vendor = generated / "assets" / "vendor"
             vendor.mkdir(parents=True, exist_ok=True)

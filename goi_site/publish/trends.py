@@ -5,13 +5,15 @@ change in requests. A trend here is summed over one stable set of agencies: thos
 a value for every series in every year of the window. The window is the run of
 consecutive years that covers the most agency-years (ties: the most recent), and each
 point says how many agencies it covers (the same number for every point, by design).
+
+The numbers are the frames' (frameviews.Figures.points), as every chart's are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from goi_site.publish.charts import ChartKind, _number, _value
+from goi_site.publish.charts import ChartKind, _number
 from goi_site.parse.record import Report
 
 
@@ -23,18 +25,15 @@ class Trend:
     coverage: dict[int, int]  # agencies with a report, per year (all of them, for the note)
 
 
-def _complete(kind: ChartKind, report: Report) -> bool:
-    return all(_value(report, s) is not None for s in kind.series)
-
-
-def stable_trend(kind: ChartKind, reports: list[Report]) -> Trend:
-    by_year: dict[int, dict[str, Report]] = {}
+def stable_trend(kind: ChartKind, reports: list[Report], figures) -> Trend:
+    """`figures`: the corpus's frames (frameviews.Figures) the reports' numbers are read from."""
+    by_year: dict[int, dict[str, list]] = {}
     coverage: dict[int, int] = {}
-    for r in reports:
+    for r, (_, values) in zip(reports, figures.points(kind, reports)):
         if r.year and r.agency_id:
             coverage[r.year] = coverage.get(r.year, 0) + 1
-            if _complete(kind, r):
-                by_year.setdefault(r.year, {})[r.agency_id] = r
+            if all(v is not None for v in values):
+                by_year.setdefault(r.year, {})[r.agency_id] = values
     years = sorted(by_year)
     best: tuple = (0, 0, 0)  # (agency-years, last year, length)
     window: list[int] = []
@@ -53,8 +52,8 @@ def stable_trend(kind: ChartKind, reports: list[Report]) -> Trend:
     rows = []
     groups = list(dict.fromkeys(s.label for s in kind.series))
     for year in window:
-        for series in kind.series:
-            total = sum(_value(by_year[year][a], series) for a in panel)
+        for k, series in enumerate(kind.series):
+            total = sum(by_year[year][a][k] for a in panel)
             rows.append({"year": str(year), "group": series.label, "value": _number(total),
                          "order": groups.index(series.label), "agencies": len(panel)})
     return Trend(window, sorted(panel), rows, dict(sorted(coverage.items())))

@@ -1,7 +1,9 @@
 """What each page shows, as plain data for the templates: agencies, regions, years.
 
 No Markdown or HTML here (that is the templates' job) and no Chinese page text
-(labels come from the form files, sentences from the templates).
+(labels come from the form files, sentences from the templates). Numbers come from the
+frames (frameviews.Figures), as the downloads' do; the records give names, years,
+links and the form tables' cells with their provenance.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import yaml
 
 from goi_site.core import paths
 
-from goi_site.publish.charts import ChartKind, _number, _value, agency_kinds, chart_rows
+from goi_site.publish.charts import ChartKind, _number, agency_kinds, chart_rows
 from goi_site.form.divisions import load_divisions
 from goi_site.form.loader import CellRef
 from goi_site.publish.formtables import FormTable, form_tables
@@ -152,6 +154,8 @@ def headline_specs() -> list[dict]:
 
 
 def headline_values(report: Report) -> dict[str, float | int | None]:
+    """From the record, for the PR summary (maintain/prsummary.py), which runs without a
+    build; the site's pages read the same figures from the frames (Figures.headlines)."""
     out = {}
     for spec in headline_specs():
         if "indicator" in spec:
@@ -167,34 +171,38 @@ def year_axis(years) -> list[str]:
     return [str(y) for y in range(years[0], years[-1] + 1)] if years else []
 
 
-def chart_table(kind: ChartKind, reports: list[Report], axis: list[str]) -> list[tuple[str, str, list]]:
+def chart_table(kind: ChartKind, points: list[tuple], axis: list[str]) -> list[tuple[str, str, list]]:
     """(measure id, label, value per year of the axis) of each series that has a value:
-    0 stays 0, a value not given stays None, a year with no report is None."""
-    by_year = {str(r.year): r for r in reports}
+    0 stays 0, a value not given stays None, a year with no report is None. `points`:
+    (year, value of each series) per report (Figures.points)."""
+    by_year = {str(year): values for year, values in points}
     groups = []
-    for series in kind.series:
-        values = [_value(by_year[y], series) if y in by_year else None for y in axis]
+    for k, series in enumerate(kind.series):
+        values = [by_year[y][k] if y in by_year else None for y in axis]
         if any(v is not None for v in values):
             label = f"{series.offset}·{series.label}" if series.offset else series.label
             groups.append((series.measure, label, [None if v is None else _number(v) for v in values]))
     return groups
 
 
-def _chart_view(kind: ChartKind, reports: list[Report], sources: list[Link], subject: str, csv: str) -> ChartView:
-    rows = chart_rows(kind, reports)
+def _chart_view(kind: ChartKind, reports: list[Report], figures, sources: list[Link], subject: str,
+                csv: str) -> ChartView:
+    points = figures.points(kind, reports)  # read once: the chart, its table and its CSV share them
+    rows = chart_rows(kind, points)
     axis = year_axis(r.year for r in reports if r.year)
     have = {str(r.year) for r in reports}
     plotted = {r["year"] for r in rows}
-    return ChartView(kind, rows, axis, chart_table(kind, reports, axis), [y for y in axis if y not in have],
+    return ChartView(kind, rows, axis, chart_table(kind, points, axis), [y for y in axis if y not in have],
                      csv=csv, sources=[s for s in sources if s.label in plotted], subject=subject)
 
 
-def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | None) -> AgencyView:
+def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | None, figures) -> AgencyView:
+    """`figures`: the corpus's frames (frameviews.Figures), where the numbers come from."""
     reports = sorted(reports, key=lambda r: r.year or 0)
     latest = reports[-1]
     previous = next((r for r in reports if r.year == (latest.year or 0) - 1), None)
-    now = headline_values(latest)
-    before = headline_values(previous) if previous else {}
+    now = figures.headlines(latest, headline_specs())
+    before = figures.headlines(previous, headline_specs()) if previous else {}
     headlines = [Headline(h["id"], h["label"], now[h["id"]], before.get(h["id"]), h["percent"]) for h in headline_specs()]
     years = []
     for r in reports:
@@ -205,7 +213,8 @@ def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | Non
         ))
     names = list(dict.fromkeys(r.agency for r in reversed(reports) if r.agency))
     sources = [Link(str(y.report.year), y.source_url or y.repo_url or text_copy(y.source_file)) for y in years]
-    charts = [_chart_view(k, reports, sources, names[0], f"charts/{agency_id}/{k.id}.csv") for k in agency_kinds()]
+    charts = [_chart_view(k, reports, figures, sources, names[0], f"charts/{agency_id}/{k.id}.csv")
+              for k in agency_kinds()]
     table = load_divisions()
     keywords = []
     if latest.region.code in table.by_code:
@@ -215,7 +224,7 @@ def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | Non
         keywords.append(latest.agency_as_titled)
     return AgencyView(
         agency_id, names[0], names, region_links(latest), years, headlines, charts,
-        sum(len(needs_attention(r.findings)) for r in reports),
+        sum(figures.attention(r) for r in reports),
         " ".join(dict.fromkeys(k for k in keywords if k and k not in names[0])),
     )
 

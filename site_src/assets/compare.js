@@ -1,5 +1,7 @@
-/* goi-site: the compare page. Loads assets/compare-data.json (written once by the build,
- * see goi_site/comparedata.py), lets the reader pick 2–10 agencies and a measure, draws
+/* goi-site: the compare page. Loads assets/compare/index.json (agencies, regions, years
+ * reported) and the file of the one measure the reader picks (assets/compare/<measure>.json),
+ * both written once by the build (goi_site/publish/comparedata.py); lets the reader pick
+ * 2–10 agencies and a measure, draws
  * one chart (through goi.js's chart code and the bundled Vega) and one sortable table,
  * and keeps the choice in the query string (?a=id,id&m=measure) so the URL can be shared.
  * Page text comes from the page (<template id="goi-compare-text">), not from here.
@@ -7,16 +9,16 @@
 (function () {
   "use strict";
   var assets = new URL(".", document.currentScript.src);
-  var dataPromise = null;
+  var files = {};  // file name → promise of its JSON: each file is fetched once
 
-  function load() {
-    if (!dataPromise) {
-      dataPromise = fetch(new URL("compare-data.json", assets).href).then(function (r) {
-        if (!r.ok) throw new Error("compare-data.json: HTTP " + r.status);
+  function load(name) {
+    if (!files[name]) {
+      files[name] = fetch(new URL("compare/" + name, assets).href).then(function (r) {
+        if (!r.ok) throw new Error("compare/" + name + ": HTTP " + r.status);
         return r.json();
       });
     }
-    return dataPromise;
+    return files[name];
   }
 
   function format(template, values) {
@@ -46,22 +48,22 @@
     var bundle = root.querySelector(".goi-bundle");
     var table = document.getElementById("goi-compare-table");
 
-    load().then(function (data) {
+    load("index.json").then(function (data) {
       var byId = {};
       data.agencies.forEach(function (a, i) { byId[a[0]] = i; });
-      var measureIndex = {};
-      data.measures.forEach(function (m, i) { measureIndex[m[0]] = i; });
+      var measureLabel = {};
+      Array.prototype.forEach.call(select.options, function (o) { measureLabel[o.value] = o.textContent; });
       var params = new URLSearchParams(location.search);
       var chosen = (params.get("a") || "").split(",").filter(function (id) { return id in byId; }).slice(0, 10);
-      if (params.get("m") in measureIndex) select.value = params.get("m");
+      if (params.get("m") in measureLabel) select.value = params.get("m");
+      var values = null;  // the chosen measure: per agency, its value per year index
+      var drawn = 0;  // the latest render asked for: an older measure file arriving late is ignored
 
-      function value(agency, yearIndex, m) {
-        var rows = data.values[agency];
-        for (var i = 0; i < rows.length; i++) {
-          if (rows[i][0] === yearIndex) return number(rows[i][m + 1]);
-        }
-        return null;
+      function value(agency, yearIndex) {
+        return number(values[agency][yearIndex]);
       }
+
+      function region(a) { return data.regions[a[2]]; }
 
       function save() {
         // ids and measures are ASCII slugs: the query stays readable (?a=id,id&m=…)
@@ -70,7 +72,20 @@
       }
 
       function render() {
+        var ticket = ++drawn;
+        var m = select.value;
         save();
+        drawChosen();
+        if (chosen.length < 2) { show(m); return; }
+        status.textContent = text.loading;
+        load(m + ".json").then(function (file) {
+          if (ticket !== drawn) return;
+          values = file;
+          show(m);
+        }).catch(function (error) { status.textContent = error.message; });
+      }
+
+      function drawChosen() {
         chosenList.innerHTML = "";
         chosen.forEach(function (id) {
           var li = document.createElement("li");
@@ -84,8 +99,10 @@
           li.appendChild(remove);
           chosenList.appendChild(li);
         });
-        var m = measureIndex[select.value];
-        var measure = data.measures[m][1];
+      }
+
+      function show(m) {
+        var measure = measureLabel[m];
         if (chosen.length < 2) {
           status.textContent = text.need;
           figure.hidden = bundle.hidden = table.hidden = true;
@@ -94,7 +111,11 @@
         status.textContent = format(text.count, { n: chosen.length, measure: measure });
         // the years any chosen agency reported, first to last (a year between is a gap)
         var used = [];
-        chosen.forEach(function (id) { data.values[byId[id]].forEach(function (r) { used.push(r[0]); }); });
+        chosen.forEach(function (id) {
+          var reported = data.agencies[byId[id]][3];
+          data.years.forEach(function (_, i) { if (reported & (1 << i)) used.push(i); });
+        });
+        if (!used.length) used.push(0);
         var lo = Math.min.apply(null, used), hi = Math.max.apply(null, used);
         var years = [];
         for (var y = data.years[lo]; y <= data.years[hi]; y++) years.push(String(y));
@@ -103,7 +124,7 @@
         var grid = chosen.map(function (id, g) {
           return years.map(function (year, yi) {
             var index = data.years.indexOf(Number(year));
-            var v = index < 0 ? null : value(byId[id], index, m);
+            var v = index < 0 ? null : value(byId[id], index);
             if (v !== null) packed.r.push([yi, g, v]);
             return v;
           });
@@ -140,7 +161,7 @@
         table.removeAttribute("data-sortable");
         if (window.goiSortable) window.goiSortable(table);
         // the chart's own CSV and its citation
-        var lines = [["agency_id", text.agency + " (agency)", text.year + " (year)", measure + " (" + select.value + ")"]];
+        var lines = [["agency_id", text.agency + " (agency)", text.year + " (year)", measure + " (" + m + ")"]];
         chosen.forEach(function (id, g) {
           years.forEach(function (year, yi) { if (grid[g][yi] !== null) lines.push([id, names[g], Number(year), grid[g][yi]]); });
         });
@@ -161,7 +182,7 @@
         var hits = [];
         for (var i = 0; i < data.agencies.length && hits.length < 12; i++) {
           var a = data.agencies[i];
-          var hay = a[1] + " " + a[2];
+          var hay = a[1] + " " + region(a);
           if (chosen.indexOf(a[0]) < 0 && words.every(function (w) { return hay.indexOf(w) !== -1; })) hits.push(a);
         }
         if (!hits.length) {
@@ -176,7 +197,7 @@
           button.type = "button";
           button.className = "goi-pick";
           button.setAttribute("data-id", a[0]);
-          button.textContent = a[1] + (a[2] ? "（" + a[2] + "）" : "");
+          button.textContent = a[1] + (region(a) ? "（" + region(a) + "）" : "");
           button.addEventListener("click", function () {
             if (chosen.length >= 10) { status.textContent = text.max; return; }
             chosen.push(a[0]);
