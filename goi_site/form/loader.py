@@ -422,6 +422,9 @@ def _layout(form: Form, raw: dict, name: str) -> dict:
         for table in raw.get(section, {}):
             if table not in form.tables:
                 raise FormError(f"{name}: {section}.{table}: no table {table}{_hint(table, form.tables)}")
+    for table, choice in raw.get("compare", {}).items():
+        if choice != "all":
+            _columns_checked(form, [choice], f"{name}: compare.{table}")
     for i, group in enumerate(raw.get("column_groups", ())):
         _columns_checked(form, group["columns"], f"{name}: column_groups[{i}].columns")
     order = raw.get("page_order", list(form.tables))
