@@ -302,7 +302,11 @@ def _refs(form: Form, text, where: str) -> tuple[CellRef, ...]:
 
 
 def _read(folder: Path, name: str):
+    """One file of a form folder. A draft folder may hold form.yml alone: a file it does
+    not hold is the shipped one (its references are then resolved against the draft)."""
     path = folder / name
+    if not path.exists() and name != "form.yml":
+        path = paths.FORM_FILE.parent / name
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
