@@ -471,7 +471,10 @@ def _downloads(raw: dict, name: str) -> dict:
 
 def load_form(folder: Path | str | None = None) -> Form:
     """The form of a folder (default: the shipped goi_site/form/), every reference resolved."""
-    return _load(Path(folder).resolve() if folder is not None else paths.FORM_FILE.parent)
+    return _load(Path(folder).resolve() if folder is not None else _SHIPPED)
+
+
+_SHIPPED = paths.FORM_FILE.parent
 
 
 @lru_cache(maxsize=8)

@@ -9,9 +9,6 @@ from typing import NamedTuple
 from array import array
 from collections.abc import Mapping
 
-import yaml
-
-from goi_site.core import paths
 from goi_site.form.loader import CellRef, Edition
 
 Number = int | Decimal
@@ -204,10 +201,12 @@ class Report:
 @lru_cache(maxsize=1)
 def finding_catalogue() -> dict[str, dict]:
     """Every finding id with its severity, title and description (parse findings and rules)."""
-    catalogue = yaml.safe_load((paths.PACKAGE / "form" / "findings.yml").read_text(encoding="utf-8"))
-    form = yaml.safe_load(paths.FORM_FILE.read_text(encoding="utf-8"))
-    for rule_id, rule in form["rules"].items():
-        catalogue[rule_id] = {k: rule[k] for k in ("severity", "title", "description")}
+    from goi_site.form.loader import load_form
+
+    form = load_form()  # findings.yml and the rules, as the shipped form loaded them
+    catalogue = {rule: dict(info) for rule, info in form.file("findings").items()}
+    for rule_id, rule in form.rules.items():
+        catalogue[rule_id] = {"severity": rule.severity, "title": rule.title, "description": rule.description}
     return catalogue
 
 
