@@ -102,6 +102,8 @@ def test_groups_are_defined_once():
      "layout.yml: page_order[1]: no table appeal (did you mean appeals?)"),
     ("glossary.yml", "      applications.granted: ", "      applications.grant: ",
      "glossary.yml: sections[2].terms.applications.grant: no row applications.grant (did you mean applications.granted?)"),
+    ("downloads.yml", "primary_key: [agency_id, year, seq]", "primary_key: [agency_id, year, seqq]",
+     "downloads.yml: tables.findings.primary_key[2]: no field seqq (did you mean seq?)"),
     ("form.yml", 'right: ["@granted", "@partially_granted",', 'right: ["@granted", "@partialy_granted",',
      "form.yml: rules.outcome_sum.right: no group @partialy_granted (did you mean partially_granted?)"),
     ("form.yml", "left: [new, carried_over]", "left: [new, carried_ovr]",

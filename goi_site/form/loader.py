@@ -462,7 +462,15 @@ def _no_table(table: str, form: Form, where: str) -> None:
 
 
 def _downloads(raw: dict, name: str) -> dict:
+    """downloads.yml: every column a table lists is a field of `fields` (or @cells / @indicators)."""
     tables = raw.get("tables", {})
+    fields = raw.get("fields", {})
+    for tid, table in tables.items():
+        for key in ("columns", "typed_only", "primary_key"):
+            for i, column in enumerate(table.get(key, ())):
+                column = column["name"] if isinstance(column, dict) else column
+                if column not in fields and column not in ("@cells", "@indicators"):
+                    raise FormError(f"{name}: tables.{tid}.{key}[{i}]: no field {column}{_hint(str(column), fields)}")
     for table in tables.get("codebook", {}).get("describes", ()):
         if table not in tables:
             raise FormError(f"{name}: tables.codebook.describes: no table {table}{_hint(table, tables)}")
