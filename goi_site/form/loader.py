@@ -195,7 +195,8 @@ class Form:
                 out.extend(self._group(rid[1:], where))
             else:
                 if rid not in self.rows.get(table, {}):
-                    raise FormError(f"{where}: no row {table}.{rid}{_hint(f'{table}.{rid}', [f'{table}.{r}' for r in self.rows.get(table, {})])}")
+                    known = [f"{table}.{r}" for r in self.rows.get(table, {})]
+                    raise FormError(f"{where}: no row {table}.{rid}{_hint(f'{table}.{rid}', known)}")
                 out.append(rid)
         return tuple(out)
 
@@ -547,8 +548,9 @@ def _load(folder: Path) -> Form:
         )
         for eid, e in raw["editions"].items()
     }
-    form.prose_counts = tuple(
-        (p["pattern"], form.ref(".".join(p["cell"]) if isinstance(p["cell"], list) else p["cell"], f"{name}: prose_counts[{i}].cell"), p["label"])
+    form.prose_counts = tuple(  # `cell: [table, row, column]` or `cell: table.row.column`
+        (p["pattern"], form.ref(".".join(p["cell"]) if isinstance(p["cell"], list) else p["cell"],
+                                f"{name}: prose_counts[{i}].cell"), p["label"])
         for i, p in enumerate(raw.get("prose_counts") or ())
     )
     files: dict[str, object] = {}

@@ -153,7 +153,8 @@ def _headline_specs(form: Form) -> list[dict]:
             ind = indicators[h["indicator"]]
             specs.append({"id": h["id"], "label": ind.label, "percent": True, "indicator": ind, "key": bool(h.get("key"))})
         else:
-            specs.append({"id": h["id"], "label": h["label"], "percent": False, "refs": list(h["sum"]), "key": bool(h.get("key"))})
+            specs.append({"id": h["id"], "label": h["label"], "percent": False, "refs": list(h["sum"]),
+                          "key": bool(h.get("key"))})
     return specs
 
 
