@@ -122,9 +122,9 @@ def _across_years(reports: list[Report], rule: Rule, form: Form) -> list[Finding
     return findings
 
 
-def check_corpus(reports: list[Report]) -> None:
+def check_corpus(reports: list[Report], form: Form | None = None) -> None:
     """Add the corpus-wide rule's findings (carry chain) to the later year's report. The
     one-report rules run in `read_report`, with the reading (and so are cached with it)."""
     by_source = {r.source: r for r in reports}
-    for finding in check_carry_chain(reports):
+    for finding in check_carry_chain(reports, form):
         by_source[finding.file].findings.append(finding)
