@@ -5,7 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 from goi_site.corpus.load import Corpus
-from goi_site.form.loader import load_form
+from goi_site.form.loader import Form, load_form
+from goi_site.publish.views import headline_values, key_headline
 from goi_site.parse.record import Report
 
 
@@ -29,17 +30,18 @@ def _fmt(value) -> str:
     return "" if value is None else str(value)
 
 
-def render_summary(corpus: Corpus) -> str:
+def render_summary(corpus: Corpus, form: Form | None = None) -> str:
+    key = key_headline(form)  # the headline figure shown per report (headlines.yml `key: true`)
     rows = []
     for r in corpus.reports:
         counts = {s: sum(1 for f in r.findings if f.severity == s) for s in ("error", "warning", "info")}
         rows.append([
             r.source, r.agency or "?", _fmt(r.year), r.edition, " ".join(r.region.path()) or "?",
-            _fmt(r.value("applications", "new", "total")), str(counts["error"]), str(counts["warning"]), str(counts["info"]),
+            _fmt(headline_values(r, form)[key]), str(counts["error"]), str(counts["warning"]), str(counts["info"]),
         ])
     for f in corpus.failures:
         rows.append([f.source, "UNREADABLE", "", "", "", "", "", "", ""])
-    out = [table(["file", "agency", "year", "edition", "region", "new", "errors", "warnings", "info"], rows)]
+    out = [table(["file", "agency", "year", "edition", "region", key, "errors", "warnings", "info"], rows)]
     findings = corpus.findings()
     if findings:
         out.append("")
@@ -59,8 +61,8 @@ def render_summary(corpus: Corpus) -> str:
     return "\n".join(out)
 
 
-def render_reports(reports: list[Report]) -> str:
-    form = load_form()
+def render_reports(reports: list[Report], form: Form | None = None) -> str:
+    form = form if form is not None else load_form()
     blocks = []
     for report in reports:
         edition = form.editions[report.edition]
@@ -68,7 +70,7 @@ def render_reports(reports: list[Report]) -> str:
         parts = [head]
         for table_id, tbl in form.tables.items():
             rows = edition.rows(table_id)
-            if table_id == "disclosure":
+            if len({tuple(edition.columns(table_id, r)) for r in rows}) > 1:  # rows of their own columns: label each cell
                 body = [[form.row(table_id, r).label, *(f"{form.columns[c].label}={_fmt(report.value(table_id, r, c))}" for c in edition.columns(table_id, r))] for r in rows]
                 width = max(len(b) for b in body)
                 body = [b + [""] * (width - len(b)) for b in body]

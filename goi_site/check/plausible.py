@@ -24,7 +24,5 @@ def implausible_values(report: Report) -> None:
 
 
 def _refs(cells):
-    from goi_site.parse.record import _positions
-
-    positions = _positions(cells.edition)
+    positions = cells.positions
     return ((ref, positions[ref]) for ref in cells)

@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from goi_site.form.loader import CellRef, Rule, load_form
-from goi_site.parse.record import Finding, Report, _positions
+from goi_site.form.loader import CellRef, Form, Rule, load_form
+from goi_site.parse.record import Finding, Report
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,9 @@ class _Plan:
 
 
 @lru_cache(maxsize=None)
-def _plans(edition_id: str) -> tuple[_Plan, ...]:
+def _plans(edition_id: str, form: Form | None = None) -> tuple[_Plan, ...]:
     """Every single-report check an edition's cells allow, in the form's order."""
-    form = load_form()
+    form = form if form is not None else load_form()
     edition = form.editions[edition_id]
     present = set(edition.cells())
     plans = []
@@ -50,24 +50,24 @@ def _plans(edition_id: str) -> tuple[_Plan, ...]:
     return tuple(plans)
 
 
-def check_report(report: Report) -> list[Finding]:
-    """Findings of every single-report rule, in the form's order."""
+def check_report(report: Report, form: Form | None = None) -> list[Finding]:
+    """Findings of every single-report rule of `form` (default: the shipped one), in its order."""
     findings = []
     values = report.cells._values  # a CellMap: index its values directly, no Cell made
-    positions = _positions(report.edition)
-    for plan in _plans(report.edition):
+    positions = report.cells.positions
+    for plan in _plans(report.edition, form):
         left_values = [values[positions[r]] for r in plan.left]
         right_values = [values[positions[r]] for r in plan.right]
         if None in left_values or None in right_values:
             continue  # a missing cell is already a finding; no sum is made up around it
         left, right = sum(left_values), sum(right_values)
         if left != right:
-            findings.append(_finding(report, plan, left, right))
+            findings.append(_finding(report, plan, left, right, form))
     return findings
 
 
-def _finding(report: Report, plan: _Plan, left, right) -> Finding:
-    form = load_form()
+def _finding(report: Report, plan: _Plan, left, right, form: Form | None = None) -> Finding:
+    form = form if form is not None else load_form()
     rule = plan.rule
     if rule.for_each == "column":
         scope_label = form.columns[plan.scope].label
@@ -78,12 +78,21 @@ def _finding(report: Report, plan: _Plan, left, right) -> Finding:
     return Finding(rule.id, rule.severity, message, line, report.source, {"scope": plan.scope, "left": left, "right": right})
 
 
-def check_carry_chain(reports: list[Report]) -> list[Finding]:
-    """carried_forward of year N = carried_over of year N+1, for each agency's consecutive years."""
-    form = load_form()
-    rule = form.rules["carry_chain"]
+def check_carry_chain(reports: list[Report], form: Form | None = None) -> list[Finding]:
+    """The across-years rules (form.yml `across_years`, e.g. carried_forward of year N =
+    carried_over of year N+1), for each agency's consecutive years."""
+    form = form if form is not None else load_form()
+    findings = []
+    for rule in (r for r in form.rules.values() if r.across_years):
+        findings += _across_years(reports, rule, form)
+    return findings
+
+
+def _across_years(reports: list[Report], rule: Rule, form: Form) -> list[Finding]:
     earlier_row = rule.across_years["earlier"]
     later_row = rule.across_years["later"]
+    known = set(form.all_cells())
+    columns = [c for c in form.columns if CellRef(rule.table, earlier_row, c) in known]
     by_agency: dict[str, dict[int, Report]] = defaultdict(dict)
     for report in reports:
         if report.agency_id and report.year:
@@ -96,7 +105,7 @@ def check_carry_chain(reports: list[Report]) -> list[Finding]:
             if later is None:
                 continue
             earlier = years[year]
-            for column in form.applicant_columns:
+            for column in columns:
                 before = earlier.cells.get(CellRef(rule.table, earlier_row, column))
                 after = later.cells.get(CellRef(rule.table, later_row, column))
                 if before is None or after is None or before.value is None or after.value is None:
@@ -113,9 +122,9 @@ def check_carry_chain(reports: list[Report]) -> list[Finding]:
     return findings
 
 
-def check_corpus(reports: list[Report]) -> None:
+def check_corpus(reports: list[Report], form: Form | None = None) -> None:
     """Add the corpus-wide rule's findings (carry chain) to the later year's report. The
     one-report rules run in `read_report`, with the reading (and so are cached with it)."""
     by_source = {r.source: r for r in reports}
-    for finding in check_carry_chain(reports):
+    for finding in check_carry_chain(reports, form):
         by_source[finding.file].findings.append(finding)

@@ -182,14 +182,15 @@ def _grid_pieces(fields: list[str], number: int, out: list[Piece]) -> None:
 
 _NUMBERED = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
-_INDEXES: dict[str, "LineIndex"] = {}
-
 
 def line_index(edition: Edition) -> "LineIndex":
-    """One index per edition, built on first use (editions are fixed for a run)."""
-    if edition.id not in _INDEXES:
-        _INDEXES[edition.id] = LineIndex(edition)
-    return _INDEXES[edition.id]
+    """One index per Edition object, built on first use (a draft form's edition of the
+    same id as a shipped one has its own)."""
+    index = edition.__dict__.get("_line_index")
+    if index is None:
+        index = LineIndex(edition)
+        object.__setattr__(edition, "_line_index", index)
+    return index
 
 
 class LineIndex:

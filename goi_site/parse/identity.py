@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
-from goi_site.form.divisions import Division, load_divisions
+from goi_site.form.divisions import Division, DivisionTable, load_divisions
 from goi_site.extract.pagemeta import page_hints, strip_label
 from goi_site.parse.record import Region
 
@@ -57,11 +57,11 @@ def find_title(lines: list[str]) -> tuple[str | None, int | None, str | None, in
     return None, None, publisher, None
 
 
-def full_name(short: str, division: Division | None, text: str) -> str:
+def full_name(short: str, division: Division | None, text: str, divisions: DivisionTable | None = None) -> str:
     """The longest `<parent divisions><short name>` the report prints, else the short name."""
     if division is None:
         return short
-    table = load_divisions()
+    table = divisions if divisions is not None else load_divisions()
     best = short
     parents = [a for a in table.ancestors(division)][:-1]
     for start in range(len(parents)):
@@ -71,9 +71,9 @@ def full_name(short: str, division: Division | None, text: str) -> str:
     return best
 
 
-def agency_slug(agency: str, division: Division | None) -> str | None:
+def agency_slug(agency: str, division: Division | None, divisions: DivisionTable | None = None) -> str | None:
     """A stable ASCII id: division code and the pinyin of the agency's own name."""
-    table = load_divisions()
+    table = divisions if divisions is not None else load_divisions()
     if division is None:
         return None
     own = agency[sum(len(n) for n in table.prefixes(agency)) :] or agency
@@ -115,10 +115,10 @@ def region_disagreement(report, lines: list[str]) -> tuple[str, str] | None:
     return (" ".join(d.name for d in table.ancestors(chosen)), " ".join(d.name for d in table.ancestors(placed)))
 
 
-def region_of(division: Division | None) -> Region:
+def region_of(division: Division | None, divisions: DivisionTable | None = None) -> Region:
     if division is None:
         return Region()
-    table = load_divisions()
+    table = divisions if divisions is not None else load_divisions()
     chain = table.ancestors(division)
     levels = {d.level: d.name for d in chain}
     province = levels.get("province")

@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 
 from goi_site.core import paths
-from goi_site.form.loader import load_form
+from goi_site.form.loader import Form, load_form
 from goi_site.core.text import fold_width
 
 _FOOTER = re.compile(r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
@@ -55,13 +55,12 @@ def _char_map() -> tuple[dict[str, str], re.Pattern]:
 _PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
 
 
-@lru_cache(maxsize=1)
-def _mirror() -> tuple[re.Pattern, object, tuple[tuple[str, str], ...]]:
+@lru_cache(maxsize=4)
+def _mirror(form: Form) -> tuple[re.Pattern, object, tuple[tuple[str, str], ...]]:
     """The traditional forms of the form's own words (a text holding one is a mirror),
     the converter that reads a mirror back, and the phrases to undo after it."""
     import opencc  # loaded on first use: most runs never meet a mirror
 
-    form = load_form()
     simplified = "".join(sorted(form.vocabulary))
     words = "\n".join(sorted({line.label for e in form.editions.values() for line in e.lines}))
     traditional = set(opencc.OpenCC("s2t").convert(simplified)) | set(opencc.OpenCC("s2twp").convert(words))
@@ -70,8 +69,8 @@ def _mirror() -> tuple[re.Pattern, object, tuple[tuple[str, str], ...]]:
     return pattern, opencc.OpenCC(form.mirror_converter), tuple(form.mirror_phrases.items())
 
 
-def _from_traditional(text: str) -> str:
-    markers, converter, phrases = _mirror()
+def _from_traditional(text: str, form: Form) -> str:
+    markers, converter, phrases = _mirror(form)
     if not markers.search(text):
         return text
     converted = converter.convert(text)
@@ -82,20 +81,20 @@ def _from_traditional(text: str) -> str:
     return converted
 
 
-@lru_cache(maxsize=1)
-def _annotation() -> re.Pattern:
-    import yaml
-
-    return re.compile(yaml.safe_load(paths.FORM_FILE.read_text(encoding="utf-8"))["cell_annotation"])
+@lru_cache(maxsize=4)
+def _annotation(form: Form) -> re.Pattern:
+    return re.compile(form.cell_annotation)
 
 
-def normalize_lines(text: str) -> list[str]:
-    """The text as a list of normalised lines; index 0 is line 1."""
+def normalize_lines(text: str, form: Form | None = None) -> list[str]:
+    """The text as a list of normalised lines; index 0 is line 1. `form`: the form whose
+    words tell a traditional mirror and whose cell asides are dropped (default: shipped)."""
+    form = form if form is not None else load_form()
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if _PINYIN.search(text):
         text = _PINYIN.sub("", text)
-    text = _from_traditional(text)
-    annotation = _annotation()
+    text = _from_traditional(text, form)
+    annotation = _annotation(form)
     if annotation.search(text):
         text = annotation.sub(r"\1 ", text)
     table, pattern = _char_map()

@@ -1,6 +1,10 @@
 """The parser: text of a report in, a typed Report with findings out. Pure: no I/O.
 
     report = parse_text(text, source="data/…/2024.txt", meta=metadata_or_None)
+    report = parse_text(text, form=load_form("tests/fixtures/edition-draft"), divisions=table)
+
+The form and the division table are parameters; only this entry point falls back to
+the shipped ones (goi_site/form/), so a test can parse against a draft edition.
 
 Missing parts never raise: a report with a table cut off yields the cells that were
 found and a finding naming what is missing. Only text with no table at all (not a
@@ -9,9 +13,9 @@ report, or a pre-2019 report with free-form statistics) raises ReportError.
 
 from __future__ import annotations
 
-from goi_site.form.divisions import load_divisions
+from goi_site.form.divisions import DivisionTable, load_divisions
 from goi_site.core.errors import ReportError
-from goi_site.form.loader import CellRef, Edition, load_form
+from goi_site.form.loader import CellRef, Edition, Form, load_form
 from goi_site.core.text import match_key
 from goi_site.parse.identity import agency_slug, find_title, full_name, region_of
 from goi_site.parse.metadata import Metadata
@@ -24,22 +28,24 @@ from goi_site.parse.rowfill import read_line
 from goi_site.parse.formlines import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
 
 
-def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None) -> Report:
-    form = load_form()
-    lines = normalize_lines(text)
+def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None, *,
+               form: Form | None = None, divisions: DivisionTable | None = None) -> Report:
+    form = form if form is not None else load_form()
+    divisions = divisions if divisions is not None else load_divisions()
+    lines = normalize_lines(text, form)
     stream = pieces(lines)
     compact = "".join(p.text for p in stream if not p.number)  # the text without spaces, for markers
-    edition, chosen, guessed = _choose_edition(stream, compact, _year_hint(lines, meta))
+    edition, chosen, guessed = _choose_edition(form, stream, compact, _year_hint(lines, meta))
     if not chosen:
         raise ReportError(
             "no statistical table of the annual report form was found "
             "(is this a 政府信息公开工作年度报告 from 2019 or later?)"
         )
     report = Report(source=source, edition=edition.id, cells={}, findings=[])
-    _fill_cells(report, edition, chosen, stream)
-    report.cells = CellMap(edition.id, report.cells)
-    _identify(report, lines, meta)
-    check_prose(report, lines)
+    _fill_cells(form, report, edition, chosen, stream)
+    report.cells = CellMap(edition, report.cells)
+    _identify(report, lines, meta, divisions)
+    check_prose(report, lines, form)
     if guessed:
         report.add("edition_guessed", edition=edition.id)
     return report
@@ -51,22 +57,21 @@ def _year_hint(lines: list[str], meta: Metadata | None) -> int | None:
     return find_title(lines)[3]
 
 
-def _choose_edition(stream, compact: str, year: int | None) -> tuple[Edition, dict[int, Occurrence], bool]:
+def _choose_edition(form: Form, stream, compact: str, year: int | None) -> tuple[Edition, dict[int, Occurrence], bool]:
     """The edition whose own column names the text prints; else the one that reads more.
 
     Most reports print their column headers, so the markers decide and only one
     edition's lines are matched; the second pass runs only when they do not.
     """
-    form = load_form()
     editions = list(form.editions.values())
     markers = {e.id: sum(1 for marker in e.markers if marker in compact) for e in editions}
     editions.sort(key=lambda e: -markers[e.id])
     if markers[editions[0].id] > markers[editions[1].id]:
         edition = editions[0]
-        return edition, _chain(stream, edition), False
+        return edition, _chain(form, stream, edition), False
     results = []
     for edition in editions:
-        chosen = _chain(stream, edition)
+        chosen = _chain(form, stream, edition)
         results.append((chain_weight(chosen, edition.lines), edition, chosen))
     results.sort(key=lambda r: -r[0])
     if results[0][0] != results[1][0]:
@@ -76,18 +81,17 @@ def _choose_edition(stream, compact: str, year: int | None) -> tuple[Edition, di
     return edition, chosen, True
 
 
-def _chain(stream, edition: Edition) -> dict[int, Occurrence]:
+def _chain(form: Form, stream, edition: Edition) -> dict[int, Occurrence]:
     found = occurrences(stream, line_index(edition))
     chosen = best_chain(found, edition.lines)
     if chosen:  # the section 四 shapes, only in a text that holds a table at all
         sections.join_groups(chosen, found, edition.lines)
-        sections.by_heading(chosen, stream, edition.lines)
+        sections.by_heading(chosen, stream, edition.lines, form)
         sections.unlabelled(chosen, found, edition.lines)
     return chosen
 
 
-def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence], stream) -> None:
-    form = load_form()
+def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, Occurrence], stream) -> None:
     placeholders: list[str] = []
     reads = []
     for index, line in enumerate(edition.lines):
@@ -106,7 +110,7 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence],
             report.cells[ref] = cell
     pending = [read.pending for _, _, read in reads if read.pending is not None]
     if pending:
-        recover.resolve(pending, report.cells)
+        recover.resolve(pending, report.cells, form)
     for line, occurrence, read in reads:
         if read.pending is not None:
             read.cells = recover.finish(read.pending)
@@ -116,11 +120,11 @@ def _fill_cells(report: Report, edition: Edition, chosen: dict[int, Occurrence],
             if cell.status == "placeholder":
                 placeholders.append(f"{cell.raw}@{cell.line}")
             elif cell.status == "invalid":
-                report.add("invalid_number", cell.line, cell=_label(ref), raw=cell.raw)
+                report.add("invalid_number", cell.line, cell=_label(form, ref), raw=cell.raw)
         _line_findings(report, line, occurrence, read)
     if placeholders:
         report.add("placeholder_cell", count=len(placeholders), cells=" ".join(placeholders[:5]))
-    _missing_findings(report, edition, chosen, _printed_as_group(edition, chosen, stream))
+    _missing_findings(form, report, edition, chosen, _printed_as_group(edition, chosen, stream))
 
 
 def _pending_findings(report: Report, p) -> None:
@@ -137,8 +141,7 @@ def _pending_findings(report: Report, p) -> None:
     report.add("run_together_ambiguous", p.source_line, label=line.label, printed=printed, count=p.count, candidates=shown)
 
 
-def _label(ref: CellRef) -> str:
-    form = load_form()
+def _label(form: Form, ref: CellRef) -> str:
     return f"{form.row(ref.table, ref.row).short}/{form.columns[ref.column].label}"
 
 
@@ -174,8 +177,7 @@ def _printed_as_group(edition: Edition, chosen: dict[int, Occurrence], stream) -
     return absent
 
 
-def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurrence], absent: set[str]) -> None:
-    form = load_form()
+def _missing_findings(form: Form, report: Report, edition: Edition, chosen: dict[int, Occurrence], absent: set[str]) -> None:
     by_table: dict[str, list[str]] = {}
     found_tables = {edition.lines[i].table for i in chosen}
     not_printed = [line.label for i, line in enumerate(edition.lines) if i not in chosen and line.rows[0] in absent]
@@ -196,8 +198,7 @@ def _missing_findings(report: Report, edition: Edition, chosen: dict[int, Occurr
                        labels="".join(f"「{label}」" for label in labels))
 
 
-def _identify(report: Report, lines: list[str], meta: Metadata | None) -> None:
-    table = load_divisions()
+def _identify(report: Report, lines: list[str], meta: Metadata | None, table: DivisionTable) -> None:
     text = "".join(lines)
     title, title_line, titled_agency, title_year = find_title(lines)
     report.title, report.title_line, report.agency_as_titled = title, title_line, titled_agency
@@ -222,7 +223,7 @@ def _identify(report: Report, lines: list[str], meta: Metadata | None) -> None:
         division, candidates, _ = table.place(name, text)
     if division is None and titled_agency and titled_agency != name:
         division, candidates, _ = table.place(titled_agency, text)
-    report.region = region_of(division)
+    report.region = region_of(division, table)
     if division is None:
         detail = "、".join(" ".join(a.name for a in table.ancestors(c)) for c in candidates) or "-"
         report.add("region_unplaced", title_line, name=name or "?", detail=detail)
@@ -235,8 +236,8 @@ def _identify(report: Report, lines: list[str], meta: Metadata | None) -> None:
         if meta.source_url is None:
             report.add("source_unrecorded")
     elif titled_agency:
-        report.agency = full_name(titled_agency, division, text)
-    report.agency_id = agency_slug(report.agency, division) if report.agency else None
+        report.agency = full_name(titled_agency, division, text, table)
+    report.agency_id = agency_slug(report.agency, division, table) if report.agency else None
 
 
 __all__ = ["parse_text", "Region"]

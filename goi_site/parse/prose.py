@@ -10,22 +10,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from goi_site.core import paths
-from goi_site.form.loader import CellRef
+from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Report
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[re.Pattern, CellRef, str], ...]:
-    import yaml
-
-    raw = yaml.safe_load(paths.FORM_FILE.read_text(encoding="utf-8")).get("prose_counts", [])
-    return tuple((re.compile(p["pattern"]), CellRef(*p["cell"]), p["label"]) for p in raw)
+@lru_cache(maxsize=4)
+def _patterns(form: Form) -> tuple[tuple[re.Pattern, CellRef, str], ...]:
+    return tuple((re.compile(pattern), ref, label) for pattern, ref, label in form.prose_counts)
 
 
-def check_prose(report: Report, lines: list[str]) -> None:
+def check_prose(report: Report, lines: list[str], form: Form | None = None) -> None:
     text = "\n".join(lines)
-    for pattern, ref, label in _patterns():
+    for pattern, ref, label in _patterns(form if form is not None else load_form()):
         match = pattern.search(text)
         if match is None:
             continue

@@ -9,10 +9,7 @@ from typing import NamedTuple
 from array import array
 from collections.abc import Mapping
 
-import yaml
-
-from goi_site.core import paths
-from goi_site.form.loader import CellRef
+from goi_site.form.loader import CellRef, Edition
 
 Number = int | Decimal
 
@@ -38,9 +35,32 @@ STATUSES = _STATUS  # status names by code, for code reading CellMap.arrays()
 
 @lru_cache(maxsize=None)
 def _positions(edition: str) -> dict:
+    """Cell → position in an edition of the shipped form (a record read back from a cache)."""
     from goi_site.form.loader import load_form
 
-    return {ref: i for i, ref in enumerate(load_form().editions[edition].cells())}
+    return positions_of(load_form().editions[edition])
+
+
+def positions_of(edition: Edition) -> dict:
+    """Cell → position in the edition's cell order, computed once per Edition object."""
+    cached = edition.__dict__.get("_positions_cache")
+    if cached is None:
+        cached = {ref: i for i, ref in enumerate(edition.cells())}
+        object.__setattr__(edition, "_positions_cache", cached)
+    return cached
+
+
+def _is_shipped(edition: Edition, positions: dict) -> bool:
+    """Whether an edition's cells are those of the shipped edition of its id (then a
+    pickled record names the edition alone; a draft edition's record carries its cells)."""
+    cached = edition.__dict__.get("_shipped_cache")
+    if cached is None:
+        from goi_site.form.loader import load_form
+
+        shipped = load_form().editions.get(edition.id)
+        cached = shipped is not None and (shipped is edition or shipped.cells() == edition.cells())
+        object.__setattr__(edition, "_shipped_cache", cached)
+    return cached
 
 
 class CellMap(Mapping):
@@ -50,10 +70,17 @@ class CellMap(Mapping):
     (a tenth of the memory of a dict of tuples); a Cell is made when one is asked for.
     """
 
-    __slots__ = ("edition", "_values", "_lines", "_status", "_raw", "_provenance")
+    __slots__ = ("edition", "_values", "_lines", "_status", "_raw", "_provenance", "_index", "_cells")
 
-    def __init__(self, edition: str, cells: dict):
-        positions = _positions(edition)
+    def __init__(self, edition: "str | Edition", cells: dict):
+        # an Edition object (of any form, a draft too) or the id of a shipped edition
+        if isinstance(edition, str):
+            positions, self._cells = _positions(edition), None
+        else:
+            positions = positions_of(edition)
+            self._cells = None if _is_shipped(edition, positions) else tuple(edition.cells())
+            edition = edition.id
+        self._index = positions
         size = len(positions)
         values: list = [None] * size
         lines = array("i", bytes(4 * size))
@@ -75,16 +102,21 @@ class CellMap(Mapping):
         self._provenance = provenance
 
     def __getitem__(self, ref) -> Cell:
-        i = _positions(self.edition)[ref]
+        i = self._index[ref]
         code = self._status[i]
         if code == 255:
             raise KeyError(ref)
         return Cell(self._values[i], self._lines[i] or None, _STATUS[code], self._raw.get(i),
                     *self._provenance.get(i, _DEFAULT_PROVENANCE))
 
+    @property
+    def positions(self) -> dict:
+        """Cell → index into arrays(), in the edition's cell order (read-only by contract)."""
+        return self._index
+
     def value_at(self, ref):
         """Just the value (None if missing or absent): cheaper than making a Cell."""
-        return self._values[_positions(self.edition)[ref]]
+        return self._values[self._index[ref]]
 
     def arrays(self) -> tuple:
         """(values, lines, status codes, provenance) in the edition's cell order, for code
@@ -94,16 +126,19 @@ class CellMap(Mapping):
 
     def __iter__(self):
         status = self._status
-        return (ref for ref, i in _positions(self.edition).items() if status[i] != 255)
+        return (ref for ref, i in self._index.items() if status[i] != 255)
 
     def __len__(self) -> int:
         return len(self._status) - self._status.count(255)
 
     def __getstate__(self):
-        return (self.edition, self._values, self._lines, self._status, self._raw, self._provenance)
+        state = (self.edition, self._values, self._lines, self._status, self._raw, self._provenance)
+        return state if self._cells is None else (*state, self._cells)
 
     def __setstate__(self, state) -> None:
-        self.edition, self._values, self._lines, self._status, self._raw, self._provenance = state
+        self.edition, self._values, self._lines, self._status, self._raw, self._provenance = state[:6]
+        self._cells = state[6] if len(state) > 6 else None
+        self._index = _positions(self.edition) if self._cells is None else {ref: i for i, ref in enumerate(self._cells)}
 
 
 @dataclass
@@ -166,10 +201,12 @@ class Report:
 @lru_cache(maxsize=1)
 def finding_catalogue() -> dict[str, dict]:
     """Every finding id with its severity, title and description (parse findings and rules)."""
-    catalogue = yaml.safe_load((paths.PACKAGE / "form" / "findings.yml").read_text(encoding="utf-8"))
-    form = yaml.safe_load(paths.FORM_FILE.read_text(encoding="utf-8"))
-    for rule_id, rule in form["rules"].items():
-        catalogue[rule_id] = {k: rule[k] for k in ("severity", "title", "description")}
+    from goi_site.form.loader import load_form
+
+    form = load_form()  # findings.yml and the rules, as the shipped form loaded them
+    catalogue = {rule: dict(info) for rule, info in form.file("findings").items()}
+    for rule_id, rule in form.rules.items():
+        catalogue[rule_id] = {"severity": rule.severity, "title": rule.title, "description": rule.description}
     return catalogue
 
 

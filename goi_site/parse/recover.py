@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from goi_site.form.loader import CellRef, Line, load_form
+from goi_site.form.loader import CellRef, Form, Line, load_form
 from goi_site.parse.record import Cell
 
 MAX_DIGITS = 7  # no cell of the form runs to ten million
@@ -185,9 +185,9 @@ def _fits(row: list[int | None], line: Line) -> bool:
 # ---- the table's equations -----------------------------------------------------------
 
 
-def resolve(pending: list[Pending], cells: dict[CellRef, Cell]) -> None:
+def resolve(pending: list[Pending], cells: dict[CellRef, Cell], form: Form | None = None) -> None:
     """Fix cells of pending rows from the column equations until nothing changes."""
-    form = load_form()
+    form = form if form is not None else load_form()
     by_ref = {ref: (p, i) for p in pending for i, ref in enumerate(p.line.cells)}
     rules = [r for r in form.rules.values() if r.for_each == "column" and not r.across_years and r.left]
     changed = True

@@ -20,7 +20,7 @@ them: its own run of numbers, or the numbers on the lines after the row before i
 
 from __future__ import annotations
 
-from goi_site.form.loader import Line, load_form
+from goi_site.form.loader import Form, Line, load_form
 from goi_site.parse.formlines import Occurrence, Piece
 from goi_site.core.text import match_key
 
@@ -42,8 +42,8 @@ def join_groups(chosen: dict[int, Occurrence], found: list[Occurrence], lines: t
             chosen[index] = joined
 
 
-def by_heading(chosen: dict[int, Occurrence], stream: list[Piece], lines: tuple[Line, ...]) -> None:
-    form = load_form()
+def by_heading(chosen: dict[int, Occurrence], stream: list[Piece], lines: tuple[Line, ...], form: Form | None = None) -> None:
+    form = form if form is not None else load_form()
     tables = [line.table for line in lines]
     for index, line in enumerate(lines):
         if index in chosen or tables.count(line.table) != 1:

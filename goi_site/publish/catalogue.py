@@ -10,8 +10,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from goi_site.core import paths
 from goi_site.form.loader import CellRef, load_form
 from goi_site.publish.indicators import load_indicators
@@ -84,7 +82,7 @@ def cell_id(ref: CellRef) -> str:
 
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
-    raw = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    raw = load_form().file("downloads")  # downloads.yml as the form folder loaded it
     known = {name: _field(name, spec) for name, spec in raw["fields"].items()}
 
     def expand(names: list[str], where: str) -> tuple[Field, ...]:

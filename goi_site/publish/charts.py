@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import altair as alt
-import yaml
 
-from goi_site.core import paths
-from goi_site.form.loader import CellRef
+from goi_site.form.loader import CellRef, Form, load_form
 
 FONT = "system-ui, -apple-system, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
 
@@ -44,55 +42,58 @@ class ChartKind:
     series: tuple[Series, ...]
     offset: str | None = None
     skip_zero: bool = False
+    page: str = "agency"  # agency | year | corpus: where the chart is shown
 
 
-def _ref(text: str) -> CellRef:
-    return CellRef(*text.split("."))
+def _charts_file(form: Form | None = None) -> dict:
+    """charts.yml as the form loaded it: every series' cells resolved (form/loader.py)."""
+    return (form if form is not None else load_form()).file("charts")
 
 
-@lru_cache(maxsize=1)
-def _charts_file() -> dict:
-    return yaml.safe_load((paths.PACKAGE / "form" / "charts.yml").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def chart_kinds() -> dict[str, ChartKind]:
+@lru_cache(maxsize=8)
+def _kinds(form: Form) -> dict[str, ChartKind]:
     kinds = {}
-    for kid, k in _charts_file()["kinds"].items():
-        series = tuple(
-            Series(s["label"], tuple(_ref(c) for c in (s.get("cells") or [s["cell"]])), bool(s.get("sum")), s.get("offset"),
-                   s.get("id", ""))
-            for s in k["series"]
-        )
+    for kid, k in _charts_file(form)["kinds"].items():
+        series = tuple(Series(s["label"], s["cells"], bool(s.get("sum")), s.get("offset"), s.get("id", "")) for s in k["series"])
         kinds[kid] = ChartKind(kid, k["title"], k["description"], k["legend"], k["layout"], series, k.get("offset"),
-                               bool(k.get("skip_zero")))
+                               bool(k.get("skip_zero")), k["page"])
     return kinds
 
 
-def agency_kinds() -> list[ChartKind]:
-    return [k for k in chart_kinds().values() if k.id not in ("corpus_trend", "year_ranking")]
+def chart_kinds(form: Form | None = None) -> dict[str, ChartKind]:
+    return _kinds(form if form is not None else load_form())
 
 
-def axis_labels() -> dict[str, str]:
-    return _charts_file()["axes"]
+def agency_kinds(form: Form | None = None) -> list[ChartKind]:
+    """The charts of every agency page, in the order of charts.yml."""
+    return [k for k in chart_kinds(form).values() if k.page == "agency"]
 
 
-def colors() -> dict[str, str]:
+def page_kind(page: str, form: Form | None = None) -> ChartKind:
+    """The one chart of a site-wide page: `year` (the ranking) or `corpus` (the trend)."""
+    return next(k for k in chart_kinds(form).values() if k.page == page)
+
+
+def axis_labels(form: Form | None = None) -> dict[str, str]:
+    return _charts_file(form)["axes"]
+
+
+def colors(form: Form | None = None) -> dict[str, str]:
     """Measure label → colour, from charts.yml: one colour per measure across charts."""
-    return _charts_file()["colors"]
+    return _charts_file(form)["colors"]
 
 
-def _color_scale(kind: ChartKind) -> alt.Scale:
+def _color_scale(kind: ChartKind, form: Form) -> alt.Scale:
     labels = list(dict.fromkeys(s.label for s in kind.series))
-    return alt.Scale(domain=labels, range=[colors()[label] for label in labels])
+    return alt.Scale(domain=labels, range=[colors(form)[label] for label in labels])
 
 
-def _ranking(kind: ChartKind, axes: dict) -> alt.Chart:
+def _ranking(kind: ChartKind, axes: dict, form: Form) -> alt.Chart:
     # A bar per agency at a fixed step: the chart is as tall as its bars (no "fit-y"
     # room for 20 bars when a year has 5).
     return (
         alt.Chart(alt.NamedData(name="rows"), title=alt.Title(kind.title, anchor="start"))
-        .mark_bar(color=colors()[kind.series[0].label])
+        .mark_bar(color=colors(form)[kind.series[0].label])
         .encode(
             y=alt.Y("group:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=260)),
             x=alt.X("value:Q", title=axes["count"], axis=alt.Axis(format="d", tickMinStep=1)),
@@ -102,10 +103,10 @@ def _ranking(kind: ChartKind, axes: dict) -> alt.Chart:
     )
 
 
-def _chart(kind: ChartKind) -> alt.Chart:
-    axes = _charts_file()["axes"]
+def _chart(kind: ChartKind, form: Form) -> alt.Chart:
+    axes = _charts_file(form)["axes"]
     if kind.layout == "ranking":
-        return _ranking(kind, axes)
+        return _ranking(kind, axes, form)
     normalized = kind.layout == "normalized"
     y = alt.Y("value:Q", title=axes["share"] if normalized else axes["count"],
               stack="normalize" if normalized else (True if kind.layout == "stacked" else None),
@@ -116,7 +117,7 @@ def _chart(kind: ChartKind) -> alt.Chart:
         x=alt.X("year:N", title=axes["year"], axis=alt.Axis(labelAngle=0)),
         y=y,
         color=alt.Color("group:N", title=kind.legend, sort=alt.SortField("order"),
-                        scale=_color_scale(kind),
+                        scale=_color_scale(kind, form),
                         legend=alt.Legend(orient="bottom", columns=3, symbolType="square")),
         order=alt.Order("order:Q"),
         tooltip=tooltip,
@@ -134,10 +135,10 @@ def _chart(kind: ChartKind) -> alt.Chart:
     )
 
 
-def _compare() -> alt.Chart:
+def _compare(form: Form) -> alt.Chart:
     """The compare page: one line per agency (agencies are not measures: a categorical scheme);
     a year with no value breaks the line."""
-    axes = _charts_file()["axes"]
+    axes = _charts_file(form)["axes"]
     return (
         alt.Chart(alt.NamedData(name="rows"))
         .mark_line(point=True)
@@ -153,17 +154,22 @@ def _compare() -> alt.Chart:
     )
 
 
-@lru_cache(maxsize=1)
-def spec_templates() -> dict[str, dict]:
+def spec_templates(form: Form | None = None) -> dict[str, dict]:
     """kind id → Vega-Lite spec whose data source `rows` the page fills in."""
+    return _specs(form if form is not None else load_form())
+
+
+@lru_cache(maxsize=8)
+def _specs(form: Form) -> dict[str, dict]:
     specs = {}
-    charts = {kind.id: _chart(kind) for kind in chart_kinds().values()}
-    charts["compare"] = _compare()
+    kinds = chart_kinds(form)
+    charts = {kind.id: _chart(kind, form) for kind in kinds.values()}
+    charts["compare"] = _compare(form)
     for kid, chart in charts.items():
         spec = chart.to_dict()
         spec["config"] = {"font": FONT, "view": {"stroke": None},
                           "legend": {"labelLimit": 240}, "axis": {"labelFontSize": 12, "titleFontSize": 12}}
-        if kid in chart_kinds() and chart_kinds()[kid].layout == "ranking":
+        if kid in kinds and kinds[kid].layout == "ranking":
             spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # as tall as its bars
         specs[kid] = spec
     return specs

@@ -17,25 +17,25 @@ import json
 from pathlib import Path
 
 from goi_site.form.loader import CellRef, load_form
-from goi_site.publish.formtables import TABLE_ORDER, layout
+from goi_site.publish.formtables import layout, table_order
 
 FOLDER = "compare"  # under the site's assets/
 
 
 def measures() -> list[tuple[CellRef, str, str]]:
     form = load_form()
-    choice = layout()["compare"]
+    choice = layout(form)["compare"]
     out = []
-    for table in TABLE_ORDER:
+    for table in table_order(form):
         info = form.tables[table]
         title = f"{info.section}、{info.title}"
         for row in form.rows[table].values():
             columns = list(dict.fromkeys(c for e in form.editions.values() if row.id in e.rows(table)
                                          for c in e.columns(table, row.id)))
-            if choice[table] == "total":
-                columns = [c for c in columns if c == "total"]
+            if choice[table] != "all":  # one column of each row (layout.yml `compare`), labelled by the row
+                columns = [c for c in columns if c == choice[table]]
             for column in columns:
-                label = row.label if choice[table] == "total" else f"{row.label}·{form.columns[column].label}"
+                label = row.label if choice[table] != "all" else f"{row.label}·{form.columns[column].label}"
                 out.append((CellRef(table, row.id, column), label, title))
     return out
 

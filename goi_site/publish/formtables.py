@@ -7,13 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from goi_site.core import paths
-from goi_site.form.loader import CellRef, load_form
+from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Report
-
-TABLE_ORDER = ("applications", "appeals", "disclosure")  # the order an agency page shows them
 
 
 @dataclass(frozen=True)
@@ -41,14 +36,26 @@ class FormTable:
     unit: str
 
 
-@lru_cache(maxsize=1)
-def layout() -> dict:
-    return yaml.safe_load((paths.PACKAGE / "form" / "layout.yml").read_text(encoding="utf-8"))
+def layout(form: Form | None = None) -> dict:
+    """layout.yml as the form loaded it (its tables and columns checked)."""
+    return (form if form is not None else load_form()).file("layout")
+
+
+def table_order(form: Form | None = None) -> tuple[str, ...]:
+    """The order an agency page shows the form's tables in (layout.yml `page_order`)."""
+    return tuple(layout(form)["page_order"])
+
+
+def __getattr__(name: str):  # TABLE_ORDER, read from the shipped layout.yml (kept for callers)
+    if name == "TABLE_ORDER":
+        return table_order()
+    raise AttributeError(name)
 
 
 @lru_cache(maxsize=None)
-def _header(table: str, columns: tuple[str, ...]) -> list[list[HeaderCell]]:
-    form, spec = load_form(), layout()
+def _header(table: str, columns: tuple[str, ...], form: Form | None = None) -> list[list[HeaderCell]]:
+    form = form if form is not None else load_form()
+    spec = layout(form)
     group_of = {c: g["label"] for g in spec["column_groups"] for c in g["columns"]}
     grouped = any(c in group_of for c in columns)
     top: list[HeaderCell] = [HeaderCell(spec["stub"][table], rowspan=2 if grouped else 1)]
@@ -71,9 +78,9 @@ def _header(table: str, columns: tuple[str, ...]) -> list[list[HeaderCell]]:
 
 
 @lru_cache(maxsize=None)
-def _blocks(edition_id: str, table: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+def _blocks(edition_id: str, table: str, form: Form | None = None) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """(columns, row ids) of each run of rows that share their columns, in the form's order."""
-    edition = load_form().editions[edition_id]
+    edition = (form if form is not None else load_form()).editions[edition_id]
     runs: list[tuple[tuple[str, ...], list[str]]] = []
     for row in edition.rows(table):
         columns = tuple(edition.columns(table, row))
@@ -84,21 +91,23 @@ def _blocks(edition_id: str, table: str) -> tuple[tuple[tuple[str, ...], tuple[s
     return tuple((columns, tuple(rows)) for columns, rows in runs)
 
 
-def form_table(report: Report, table: str) -> FormTable:
-    form = load_form()
+def form_table(report: Report, table: str, form: Form | None = None) -> FormTable:
+    form = form if form is not None else load_form()
     cells = report.cells
     blocks, lines = [], []
-    for columns, rows in _blocks(report.edition, table):
+    for columns, rows in _blocks(report.edition, table, form):
         body = []
         for row in rows:
             row_cells = [cells.get(CellRef(table, row, c)) for c in columns]
             lines += [c.line for c in row_cells if c is not None and c.line]
             body.append((row, form.row(table, row).label, row_cells))
-        blocks.append(Block(_header(table, columns), body))
+        blocks.append(Block(_header(table, columns, form), body))
     info = form.tables[table]
     return FormTable(table, f"{info.section}、{info.title}", blocks, (min(lines), max(lines)) if lines else None,
-                     layout()["count_unit"])
+                     layout(form)["count_unit"])
 
 
-def form_tables(report: Report) -> list[FormTable]:
-    return [form_table(report, t) for t in TABLE_ORDER if load_form().editions[report.edition].rows(t)]
+def form_tables(report: Report, form: Form | None = None) -> list[FormTable]:
+    form = form if form is not None else load_form()
+    edition = form.editions[report.edition]
+    return [form_table(report, t, form) for t in table_order(form) if edition.rows(t)]

@@ -8,10 +8,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from goi_site.core import paths
-from goi_site.form.loader import load_form
+from goi_site.form.loader import Form, load_form
 from goi_site.publish.indicators import load_indicators
 
 
@@ -26,18 +23,22 @@ class Term:
         return self.key.replace(".", "-").replace("_", "-")
 
 
-def _label(key: str) -> str:
-    kind, _, name = key.partition(".")
+def _label(key: str, form: Form) -> str:
+    kind, _, name = key.partition(".")  # the keys were checked when the form loaded
     if kind == "col":
-        return load_form().columns[name].label
+        return form.columns[name].label
     if kind == "indicator":
-        return load_indicators()[name].label
-    return load_form().row(kind, name).label
+        return load_indicators(form)[name].label
+    return form.row(kind, name).label
 
 
-@lru_cache(maxsize=1)
-def glossary() -> list[tuple[str, list[Term]]]:
-    raw = yaml.safe_load((paths.PACKAGE / "form" / "glossary.yml").read_text(encoding="utf-8"))
+def glossary(form: Form | None = None) -> list[tuple[str, list[Term]]]:
+    return _glossary(form if form is not None else load_form())
+
+
+@lru_cache(maxsize=8)
+def _glossary(form: Form) -> list[tuple[str, list[Term]]]:
+    raw = form.file("glossary")
     sections = []
     for section in raw["sections"]:
         terms = []
@@ -45,12 +46,12 @@ def glossary() -> list[tuple[str, list[Term]]]:
             if isinstance(entry, dict):
                 terms.append(Term(key, entry["term"], entry["text"]))
             else:
-                terms.append(Term(key, _label(key), entry))
+                terms.append(Term(key, _label(key, form), entry))
         sections.append((section["title"], terms))
     return sections
 
 
-def glossary_json() -> str:
+def glossary_json(form: Form | None = None) -> str:
     """key → "term：explanation", what the tooltips show."""
-    entries = {t.key: f"{t.term}：{t.text}" for _, terms in glossary() for t in terms}
+    entries = {t.key: f"{t.term}：{t.text}" for _, terms in glossary(form) for t in terms}
     return json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

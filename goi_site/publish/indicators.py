@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from goi_site.core import paths
-from goi_site.form.loader import CellRef
+from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Report
 
 
@@ -44,20 +41,18 @@ def sum_cells(report: Report, refs) -> int | None:
     return total
 
 
-def _ref(text: str) -> CellRef:
-    table, row, column = text.split(".")
-    return CellRef(table, row, column)
+def load_indicators(form: Form | None = None) -> dict[str, Indicator]:
+    """The indicators of a form (default: the shipped one), their cells resolved at load."""
+    return _indicators(form if form is not None else load_form())
 
 
-@lru_cache(maxsize=1)
-def load_indicators() -> dict[str, Indicator]:
-    raw = yaml.safe_load((paths.PACKAGE / "form" / "indicators.yml").read_text(encoding="utf-8"))
+@lru_cache(maxsize=8)
+def _indicators(form: Form) -> dict[str, Indicator]:
     return {
-        key: Indicator(key, v["label"], v["en"], v["formula"], v["description"],
-                       tuple(_ref(r) for r in v["numerator"]), tuple(_ref(r) for r in v["denominator"]))
-        for key, v in raw.items()
+        key: Indicator(key, v["label"], v["en"], v["formula"], v["description"], v["numerator"], v["denominator"])
+        for key, v in form.file("indicators").items()
     }
 
 
-def indicators_of(report: Report) -> dict[str, float | None]:
-    return {key: ind.value(report) for key, ind in load_indicators().items()}
+def indicators_of(report: Report, form: Form | None = None) -> dict[str, float | None]:
+    return {key: ind.value(report) for key, ind in load_indicators(form).items()}

@@ -20,6 +20,7 @@ from goi_site.core import paths
 from goi_site.corpus.cache import ParseCache
 from goi_site.corpus.load import Corpus, load_corpus
 from goi_site.core.errors import GoiError, UsageError
+from goi_site.form.loader import Form
 from goi_site.publish.exports import write_downloads, zip_files
 from goi_site.publish.frameviews import whole_frames
 
@@ -86,9 +87,11 @@ def _vegalite_version() -> str:
     return ".".join(altair.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
-def build_site(data: Path, out: Path, repo_url: str | None = None, run_mkdocs: bool = True) -> BuildResult:
+def build_site(data: Path, out: Path, repo_url: str | None = None, run_mkdocs: bool = True,
+               form: Form | None = None) -> BuildResult:
     """Build into a temporary folder beside `out`, then swap it in: `out` is either the
-    previous complete site or the new one, never half of one (see outdir.py)."""
+    previous complete site or the new one, never half of one (see outdir.py). `form`: the
+    form whose charts, headlines, layout and glossary the pages show (default: shipped)."""
     if not data.is_dir():
         raise UsageError(f"--data {data}: {'not a folder' if data.exists() else 'no such folder'}")
     outdir.check_out(out, data)
@@ -98,10 +101,11 @@ def build_site(data: Path, out: Path, repo_url: str | None = None, run_mkdocs: b
         outdir.check_ours(generated, "the generated pages' folder")
     with outdir.build_lock(out), outdir.build_lock(generated):
         outdir.remove_leftovers(out)
-        return _build(data, out, generated, repo_url, run_mkdocs)
+        return _build(data, out, generated, repo_url, run_mkdocs, form)
 
 
-def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkdocs: bool) -> BuildResult:
+def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkdocs: bool,
+           form: Form | None = None) -> BuildResult:
     from goi_site.publish.pages import write_pages
 
     result = BuildResult(corpus=None, out=out, generated=generated)  # type: ignore[arg-type]
@@ -129,7 +133,7 @@ def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkd
                                                 keep=kept)
             frames = whole_frames(kept)
         result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads,
-                                   result, _stage, frames=frames)
+                                   result, _stage, form, frames=frames)
         with _stage(result, "charts"):
             vendor = generated / "assets" / "vendor"
             vendor.mkdir(parents=True, exist_ok=True)

@@ -13,16 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import yaml
 
-from goi_site.core import paths
 
 from goi_site.publish.charts import ChartKind, _number, agency_kinds, chart_rows
-from goi_site.form.divisions import load_divisions
-from goi_site.form.loader import CellRef
+from goi_site.form.divisions import DivisionTable, load_divisions
+from goi_site.form.loader import Form, load_form
 from goi_site.publish.formtables import FormTable, form_tables
 from goi_site.publish.indicators import load_indicators, sum_cells
-from goi_site.parse.record import Finding, Report, finding_catalogue
+from goi_site.parse.record import Finding, Report
 from goi_site.publish.catalogue import source_path
 
 
@@ -39,6 +37,8 @@ class Headline:
     value: float | int | None
     previous: float | int | None
     percent: bool = False
+    formula: str | None = None  # an indicator's formula (indicators.yml), printed under the figures
+    key: bool = False  # the headline directory, region and year pages show (headlines.yml `key: true`)
 
     @property
     def change(self):
@@ -118,6 +118,11 @@ class AgencyView:
     def latest(self) -> YearView:
         return self.years[-1]
 
+    @property
+    def key_headline(self) -> Headline:
+        """The latest year's key figure (headlines.yml `key: true`)."""
+        return next(h for h in self.headlines if h.key)
+
 
 def text_copy(source_file: str) -> str:
     """Where the site keeps a copy of a report's text when it has no other link (from the
@@ -131,33 +136,43 @@ def needs_attention(findings) -> list[Finding]:
     return [f for f in findings if f.severity != "info"]
 
 
-def region_links(report: Report) -> list[Link]:
-    table = load_divisions()
+def region_links(report: Report, divisions: DivisionTable | None = None) -> list[Link]:
+    table = divisions if divisions is not None else load_divisions()
     if report.region.code is None or report.region.code not in table.by_code:
         return []
     return [Link(d.name, f"regions/{d.code}.md") for d in table.ancestors(table.by_code[report.region.code])]
 
 
-@lru_cache(maxsize=1)
-def headline_specs() -> list[dict]:
-    raw = yaml.safe_load((paths.PACKAGE / "form" / "headlines.yml").read_text(encoding="utf-8"))
-    indicators = load_indicators()
+def headline_specs(form: Form | None = None) -> list[dict]:
+    """The headline figures of headlines.yml (their cells resolved when the form loaded)."""
+    return _headline_specs(form if form is not None else load_form())
+
+
+@lru_cache(maxsize=8)
+def _headline_specs(form: Form) -> list[dict]:
+    indicators = load_indicators(form)
     specs = []
-    for h in raw:
+    for h in form.file("headlines"):
         if "indicator" in h:
             ind = indicators[h["indicator"]]
-            specs.append({"id": h["id"], "label": ind.label, "percent": True, "indicator": ind})
+            specs.append({"id": h["id"], "label": ind.label, "percent": True, "indicator": ind, "key": bool(h.get("key"))})
         else:
-            refs = [CellRef(*c.split(".")) for c in h["sum"]]
-            specs.append({"id": h["id"], "label": h["label"], "percent": False, "refs": refs})
+            specs.append({"id": h["id"], "label": h["label"], "percent": False, "refs": list(h["sum"]),
+                          "key": bool(h.get("key"))})
     return specs
 
 
-def headline_values(report: Report) -> dict[str, float | int | None]:
+def key_headline(form: Form | None = None) -> str:
+    """The id of the `key: true` headline: the figure directory, region and year pages show
+    and rank agencies by (headlines.yml)."""
+    return next(spec["id"] for spec in headline_specs(form) if spec["key"])
+
+
+def headline_values(report: Report, form: Form | None = None) -> dict[str, float | int | None]:
     """From the record, for the PR summary (maintain/prsummary.py), which runs without a
     build; the site's pages read the same figures from the frames (Figures.headlines)."""
     out = {}
-    for spec in headline_specs():
+    for spec in headline_specs(form):
         if "indicator" in spec:
             out[spec["id"]] = spec["indicator"].value(report)
         else:
@@ -196,26 +211,31 @@ def _chart_view(kind: ChartKind, reports: list[Report], figures, sources: list[L
                      csv=csv, sources=[s for s in sources if s.label in plotted], subject=subject)
 
 
-def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | None, figures) -> AgencyView:
-    """`figures`: the corpus's frames (frameviews.Figures), where the numbers come from."""
+def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | None, figures,
+                form: Form | None = None, divisions: DivisionTable | None = None) -> AgencyView:
+    """An agency page's data. `figures`: the corpus's frames (frameviews.Figures), where the
+    numbers come from; `form` and `divisions` default to the shipped ones."""
+    form = form if form is not None else load_form()
     reports = sorted(reports, key=lambda r: r.year or 0)
     latest = reports[-1]
     previous = next((r for r in reports if r.year == (latest.year or 0) - 1), None)
-    now = figures.headlines(latest, headline_specs())
-    before = figures.headlines(previous, headline_specs()) if previous else {}
-    headlines = [Headline(h["id"], h["label"], now[h["id"]], before.get(h["id"]), h["percent"]) for h in headline_specs()]
+    specs = headline_specs(form)
+    now = figures.headlines(latest, specs)
+    before = figures.headlines(previous, specs) if previous else {}
+    headlines = [Headline(h["id"], h["label"], now[h["id"]], before.get(h["id"]), h["percent"],
+                          h["indicator"].formula if "indicator" in h else None, h["key"]) for h in specs]
     years = []
     for r in reports:
         path = source_path(r, root)
         years.append(YearView(
             r, path, r.meta.get("source_url"), f"{repo_url.rstrip('/')}/blob/main/{path}" if repo_url else None,
-            form_tables(r), r.findings,
+            form_tables(r, form), r.findings,
         ))
     names = list(dict.fromkeys(r.agency for r in reversed(reports) if r.agency))
     sources = [Link(str(y.report.year), y.source_url or y.repo_url or text_copy(y.source_file)) for y in years]
     charts = [_chart_view(k, reports, figures, sources, names[0], f"charts/{agency_id}/{k.id}.csv")
-              for k in agency_kinds()]
-    table = load_divisions()
+              for k in agency_kinds(form)]
+    table = divisions if divisions is not None else load_divisions()
     keywords = []
     if latest.region.code in table.by_code:
         for d in table.ancestors(table.by_code[latest.region.code]):
@@ -223,7 +243,7 @@ def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | Non
     if latest.agency_as_titled:
         keywords.append(latest.agency_as_titled)
     return AgencyView(
-        agency_id, names[0], names, region_links(latest), years, headlines, charts,
+        agency_id, names[0], names, region_links(latest, table), years, headlines, charts,
         sum(figures.attention(r) for r in reports),
         " ".join(dict.fromkeys(k for k in keywords if k and k not in names[0])),
     )
