@@ -113,9 +113,12 @@ def check_carry_chain(reports: list[Report]) -> list[Finding]:
     return findings
 
 
-def check_corpus(reports: list[Report]) -> None:
-    """Add the corpus-wide rule's findings (carry chain) to the later year's report. The
-    one-report rules run in `read_report`, with the reading (and so are cached with it)."""
-    by_source = {r.source: r for r in reports}
+def check_corpus(reports: list[Report]) -> list[list[Finding]]:
+    """The check step: each report's rule findings (in the order of `reports`), the
+    one-report rules in the form's order, then the corpus-wide one (carry chain, on the
+    later year's report). Returns findings; the reports are not touched."""
+    found = [check_report(r) for r in reports]
+    index = {r.source: i for i, r in enumerate(reports)}
     for finding in check_carry_chain(reports):
-        by_source[finding.file].findings.append(finding)
+        found[index[finding.file]].append(finding)
+    return found
