@@ -3,6 +3,7 @@ both cores: the threshold is forced low here, as no test corpus reaches the real
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 
@@ -16,15 +17,23 @@ from .conftest import corpus_files
 needs_fork = pytest.mark.skipif(not can_fork(), reason="the parallel map forks")
 
 
+_MET: set = set()  # the processes whose first call has waited for the other worker
+
+
 def _square_with_pid(context, item):
-    return context * item * item, os.getpid()
+    factor, barrier = context
+    if barrier is not None and os.getpid() not in _MET:  # both workers must be busy at once
+        _MET.add(os.getpid())
+        barrier.wait(timeout=60)
+    return factor * item * item, os.getpid()
 
 
 @needs_fork
 def test_parallel_map_runs_on_two_processes_and_equals_the_serial_map():
     items = list(range(40))
-    serial = parallel_map(_square_with_pid, items, 3, threshold=len(items) + 1)
-    parallel = parallel_map(_square_with_pid, items, 3, threshold=1, processes=2)
+    serial = parallel_map(_square_with_pid, items, (3, None), threshold=len(items) + 1)
+    barrier = multiprocessing.get_context("fork").Barrier(2)
+    parallel = parallel_map(_square_with_pid, items, (3, barrier), threshold=1, processes=2)
     assert [value for value, _ in parallel] == [value for value, _ in serial] == [3 * i * i for i in items]
     assert {pid for _, pid in serial} == {os.getpid()}
     assert os.getpid() not in {pid for _, pid in parallel}  # the work really left this process

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from goi_site.form.loader import CellRef, Rule, load_form
-from goi_site.parse.record import Finding, Report, _positions
+from goi_site.parse.record import Finding, Report
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,8 @@ def _plans(edition_id: str) -> tuple[_Plan, ...]:
 def check_report(report: Report) -> list[Finding]:
     """Findings of every single-report rule, in the form's order."""
     findings = []
-    values = report.cells._values  # a CellMap: index its values directly, no Cell made
-    positions = _positions(report.edition)
+    values = report.cells.arrays()[0]  # a CellMap: index its values directly, no Cell made
+    positions = report.cells.positions
     for plan in _plans(report.edition):
         left_values = [values[positions[r]] for r in plan.left]
         right_values = [values[positions[r]] for r in plan.right]

@@ -30,7 +30,7 @@ class Corpus:
 
     def rule_findings(self):
         """Findings of severity warning or error (what --strict fails on)."""
-        return [f for f in self.findings() if f.severity in ("warning", "error")]
+        return [f for f in self.findings() if f.needs_attention]
 
     def error_findings(self):
         return [f for f in self.findings() if f.severity == "error"]

@@ -28,7 +28,7 @@ from goi_site.form.divisions import load_divisions
 from goi_site.core.errors import GoiError, InputError
 from goi_site.extract.formats import SOURCE_SUFFIXES, source_text
 from goi_site.maintain.fetch import TIMEOUT_SECONDS, fetch, is_url
-from goi_site.parse.metadata import Metadata, sidecar, year_problem
+from goi_site.parse.metadata import Metadata, region_parts, sidecar, year_problem
 from goi_site.extract.pagemeta import page_hints
 from goi_site.check.ocrmark import tokens_for, tokens_tsv
 from goi_site.check.ocrmark import sidecar as ocr_sidecar
@@ -79,7 +79,7 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
         agency=agency or first.agency or "",
         year=year or first.year or page_hints(text.splitlines()).report_year or 0,  # a page's 发布日期 as a hint
         retrieved=retrieved or dt.date.today(),
-        region=[p for p in re.split(r"\s*[/／>›]\s*|\s+", region.strip()) if p] if region else first.region.path(),
+        region=region_parts(region) if region else first.region.path(),
         division_code=None if region else first.region.code,
         source_url=source_url,
         title=first.title,

@@ -37,10 +37,14 @@ STATUSES = _STATUS  # status names by code, for code reading CellMap.arrays()
 
 
 @lru_cache(maxsize=None)
-def _positions(edition: str) -> dict:
+def cell_positions(edition: str) -> dict:
+    """CellRef → its position in a CellMap's arrays (the edition's cell order)."""
     from goi_site.form.loader import load_form
 
     return {ref: i for i, ref in enumerate(load_form().editions[edition].cells())}
+
+
+_positions = cell_positions  # the name code of this module uses
 
 
 class CellMap(Mapping):
@@ -86,6 +90,11 @@ class CellMap(Mapping):
         """Just the value (None if missing or absent): cheaper than making a Cell."""
         return self._values[_positions(self.edition)[ref]]
 
+    @property
+    def positions(self) -> dict:
+        """CellRef → position in `arrays()`, for code that reads many cells by position."""
+        return cell_positions(self.edition)
+
     def arrays(self) -> tuple:
         """(values, lines, status codes, provenance) in the edition's cell order, for code
         that reads whole columns (frames.py): status code 255 = not in this report,
@@ -114,6 +123,12 @@ class Finding:
     line: int | None = None
     file: str | None = None
     numbers: dict = field(default_factory=dict)
+
+    @property
+    def needs_attention(self) -> bool:
+        """A warning or an error: what pages count, --strict fails on and the PR annotates
+        (an info finding is a note about how the report was read)."""
+        return self.severity != "info"
 
     def located(self) -> str:
         """`file:line rule: message`, the form every tool prints."""
@@ -173,6 +188,4 @@ def finding_catalogue() -> dict[str, dict]:
     return catalogue
 
 
-def severity_of(rule: str) -> str:
-    return finding_catalogue()[rule]["severity"]
 
