@@ -64,8 +64,8 @@ def main(argv: list[str]) -> None:
               f"{'parent cpu':>11} {'workers cpu':>12} {'idle-core estimate':>19}")
         for n in sizes:
             items = paths[:n]
-            serial = _best(lambda: parallel_map(_read_cached, items, _Lookup(None), threshold=n + 1))
-            parallel = _best(lambda: parallel_map(_read_cached, items, _Lookup(None), threshold=1))
+            serial = _best(lambda items=items, n=n: parallel_map(_read_cached, items, _Lookup(None), threshold=n + 1))
+            parallel = _best(lambda items=items: parallel_map(_read_cached, items, _Lookup(None), threshold=1))
             estimate = parallel[1] + parallel[2] / workers()
             print(f"{n:>8} {serial[0]:>12.3f} {parallel[0]:>14.3f} {serial[1]:>11.3f} {parallel[1]:>11.3f} "
                   f"{parallel[2]:>12.3f} {estimate / serial[1]:>18.2f}x")

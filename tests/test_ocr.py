@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -101,10 +100,10 @@ def test_goi_parse_reads_a_scan(added):
 
 
 def test_text_reports_never_load_the_ocr_engine():
-    code = ("import sys; from pathlib import Path; from goi_site.reader import read_report; "
+    code = ("import sys; from pathlib import Path; from goi_site.corpus.reader import read_report; "
             f"r = read_report(Path({str(ZHENGZHOU)!r})); "
             "assert r.cells, 'parsed'; "
-            "print(sorted(m for m in sys.modules if m in ('goi_site.ocr', 'rapidocr_onnxruntime', 'onnxruntime', 'cv2')))")
+            "print(sorted(m for m in sys.modules if m in ('goi_site.extract.ocr', 'rapidocr_onnxruntime', 'onnxruntime', 'cv2')))")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"

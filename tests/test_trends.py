@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from goi_site.publish.charts import chart_kinds
-from goi_site.form.loader import CellRef
 from goi_site.parse.record import Cell, Report
 from goi_site.publish.trends import stable_trend
 from goi_site.publish.views import chart_table, year_axis

@@ -38,10 +38,10 @@ def _plans(edition_id: str) -> tuple[_Plan, ...]:
         if rule.for_each == "column":
             columns = {c for r in rows for c in edition.columns(rule.table, r)}
             scopes = [c for c in form.columns if c in columns]
-            make = lambda scope, ident: CellRef(rule.table, ident, scope)  # noqa: E731
+            make = lambda scope, ident, table=rule.table: CellRef(table, ident, scope)  # noqa: E731
         else:
             scopes = rows
-            make = lambda scope, ident: CellRef(rule.table, scope, ident)  # noqa: E731
+            make = lambda scope, ident, table=rule.table: CellRef(table, scope, ident)  # noqa: E731
         for scope in scopes:
             left = tuple(r for r in (make(scope, i) for i in rule.left) if r in present)
             right = tuple(r for r in (make(scope, i) for i in rule.right) if r in present)

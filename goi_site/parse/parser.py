@@ -25,7 +25,6 @@ from goi_site.parse.formlines import Occurrence, best_chain, chain_weight, line_
 
 
 def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None) -> Report:
-    form = load_form()
     lines = normalize_lines(text)
     stream = pieces(lines)
     compact = "".join(p.text for p in stream if not p.number)  # the text without spaces, for markers

@@ -20,7 +20,7 @@ from goi_site.form.divisions import load_divisions
 from goi_site.form.loader import CellRef
 from goi_site.publish.formtables import FormTable, form_tables
 from goi_site.publish.indicators import load_indicators, sum_cells
-from goi_site.parse.record import Finding, Report, finding_catalogue
+from goi_site.parse.record import Finding, Report
 from goi_site.publish.catalogue import source_path
 
 
