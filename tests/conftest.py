@@ -7,7 +7,7 @@ What `data/` holds is checked by tests/test_data.py, whatever it holds.
 
 Tests write only into temporary folders: the parse cache and the Vega bundle go to a
 folder of this session (GOI_CACHE, inherited by the `goi` the tests run), Hypothesis keeps
-its examples in memory, and the session fails if the checkout gained a file or folder
+its examples in memory and its caches in that folder, and the session fails if the checkout gained a file or folder
 (`git status --porcelain --ignored`, pytest's own .pytest_cache aside).
 """
 
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.database import InMemoryExampleDatabase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ REPO_DATA = ROOT / "data"  # only tests/test_data.py reads it
 _SESSION_TEMP = tempfile.mkdtemp(prefix="goi-tests-")
 atexit.register(shutil.rmtree, _SESSION_TEMP, True)
 os.environ.setdefault("GOI_CACHE", str(Path(_SESSION_TEMP) / "cache"))
+set_hypothesis_home_dir(Path(_SESSION_TEMP) / "hypothesis")  # its caches (Unicode tables) too
 settings.register_profile("goi", database=InMemoryExampleDatabase())
 settings.load_profile("goi")
 

@@ -34,6 +34,12 @@ class Printed:
         return self.sections[table]
 
 
+def as_printed(label: str) -> str:
+    """The document is Markdown and writes straight quotes ("三安全一稳定"); the reports
+    print curly ones (“三安全一稳定”, every bundled report): labels are printed as reports do."""
+    return re.sub(r'"([^"]*)"', "“\\1”", label)
+
+
 def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
@@ -70,7 +76,7 @@ def printed() -> Printed:
                 cells = _cells(line)
                 if len(cells) == 2 and cells[1].startswith("`"):
                     for edition in ("2021", "2019"):
-                        out.rows[(edition, "applications", cells[1].strip("`"))] = cells[0]
+                        out.rows[(edition, "applications", cells[1].strip("`"))] = as_printed(cells[0])
             single = re.search(r"Edition 2019 has a single row (\S+) instead", chunk)
             out.rows[("2019", "applications", "other")] = single.group(1)
     return out

@@ -84,3 +84,12 @@ def test_run_together_cells_are_recovered_or_left_empty_never_invented(seed, lay
     assert all(c.rule for c in recovered)
     if scale == 0:  # all zeros: every row splits one way
         assert all(report.value(*k) == v for k, v in truth.cells.items() if k[0] == "applications")
+
+
+def test_the_reference_labels_are_printed_as_the_bundled_reports_print_them():
+    """Where the document's Markdown differs from print (straight quotes), the reports decide."""
+    from .conftest import corpus_files
+
+    texts = "".join(path.read_text(encoding="utf-8") for path in corpus_files())
+    quoted = {label.split(".", 1)[-1] for label in printed().rows.values() if "“" in label}
+    assert quoted and all(label in texts for label in quoted)
