@@ -3,9 +3,11 @@
 
     python3 dev.py site    # install into .venv, build the site from data/ into site/
     python3 dev.py test    # install into .venv (with test tools), run the whole test suite
-    python3 dev.py lock    # re-pin requirements.lock from the current .venv (maintainers)
+    python3 dev.py lock    # rewrite requirements.lock from pyproject.toml, with hashes (maintainers)
 
-Installs are pinned by requirements.lock and skipped when the lock has not changed.
+Installs are pinned by requirements.lock, every file checked against its SHA-256
+(pip --require-hashes), and skipped when the lock has not changed. `lock` keeps the
+versions already pinned; `python3 dev.py lock --upgrade` moves them to the newest.
 """
 
 from __future__ import annotations
@@ -45,8 +47,10 @@ def ensure_venv() -> None:
     digest = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    must(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", LOCK)
-    must(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-e", ".")
+    must(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", LOCK)
+    # The project itself, built by the setuptools the lock installed: nothing fetched unchecked.
+    must(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
+         "-e", ".")
     stamp.write_text(digest)
 
 
@@ -88,12 +92,9 @@ def main(argv: list[str]) -> int:
         return run(PY, "-m", "pytest", *argv[1:])
     if command == "lock":
         ensure_venv()
-        frozen = subprocess.run([PY, "-m", "pip", "freeze", "--exclude-editable", "--disable-pip-version-check"],
-                                capture_output=True, text=True, check=True).stdout
-        lines = [line for line in frozen.splitlines() if line and not line.startswith("goi-site")]
-        LOCK.write_text("# Pinned by `python3 dev.py lock`; install with `pip install -r requirements.lock`.\n"
-                        + "\n".join(sorted(lines, key=str.lower)) + "\n")
-        return 0
+        return run(BIN / "uv", "pip", "compile", "pyproject.toml", "--extra", "test", "--extra", "lock",
+                   "--generate-hashes", "--python", PY, "--custom-compile-command", "python3 dev.py lock",
+                   "--output-file", LOCK.name, *argv[1:])
     print(__doc__)
     return 0 if command == "help" else 2
 

@@ -83,38 +83,47 @@ def _line_labels(line) -> list[str]:
     return [line.label]
 
 
-def render(truth: Truth, layout: str, rng: random.Random | None = None) -> str:
+def render(truth: Truth, layout: str, rng: random.Random | None = None, printed=None) -> str:
+    """`printed`: where the labels come from (tests/printed.py reads them from the reference
+    document, independent of form.yml); by default the form's own labels."""
     rng = rng or random.Random(0)
     form = load_form()
     ed = form.editions[truth.edition]
+
+    def column_label(table: str, row: str, column: str) -> str:
+        return printed.column(truth.edition, table, row, column) if printed else form.columns[column].label
+
+    def section(table_id: str) -> str:
+        table = form.tables[table_id]
+        return printed.section(table_id) if printed else f"{table.section}、{table.title}"
     out: list[str] = [
         f"{truth.agency}{truth.year}年政府信息公开工作年度报告",
         "",
         "一、总体情况",
         f"{truth.year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，现将有关情况报告如下。",
         "",
-        "二、主动公开政府信息情况",
+        printed.section("disclosure") if printed else "二、主动公开政府信息情况",
     ]
     current_table = "disclosure"
     header = None
     for line in ed.lines:
-        columns = [form.columns[c.column].label for c in line.cells]
+        columns = [column_label(c.table, c.row, c.column) for c in line.cells] if line.table == "disclosure" else None
         if line.table == "disclosure" and columns != header:
             out += _cells_line(["信息内容", *columns], layout)  # each block prints its columns
             header = columns
         if line.table != current_table:
             current_table = line.table
-            table = form.tables[line.table]
-            out += ["", f"{table.section}、{table.title}"]
+            out += ["", section(line.table)]
             if line.table == "applications":
                 out += _cells_line(["(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)", "申请人情况"], layout)
-                out += _cells_line(["", *(form.columns[c].label for c in form.applicant_columns)], layout)
+                out += _cells_line(["", *(column_label("applications", "", c) for c in form.applicant_columns)], layout)
             if line.table == "appeals":
                 out += _cells_line(["行政复议", "行政诉讼"], layout)
                 out += _cells_line(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"], layout)
                 out += _cells_line(["结果维持", "结果纠正", "其他结果", "尚未审结"], layout)
         values = [str(truth.cells[(c.table, c.row, c.column)]) for c in line.cells]
-        label = line.label
+        label = printed.row(truth.edition, line.table, line.cells[0].row) if printed and line.table != "appeals" \
+            else line.label
         if line.table == "appeals":
             out += _cells_line(["总计"], layout)  # the header's last cell
             out += _cells_line(values, layout)

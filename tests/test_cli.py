@@ -30,7 +30,8 @@ def test_parse_json_equals_the_library():
     expected = [report_to_json(r) for r in load_corpus([ROOT / f for f in files]).reports]
     # the library reports absolute-or-relative paths as given; compare the rest
     for got, want in zip(printed, expected):
-        got["source"].pop("file"); want["source"].pop("file")
+        got["source"].pop("file")
+        want["source"].pop("file")
         for f in got["findings"] + want["findings"]:
             f.pop("file")
     assert printed == json.loads(json.dumps(expected, ensure_ascii=False))

@@ -229,7 +229,7 @@ def test_traditional_mirror_with_phrase_rewrites_and_pinyin():
     assert row(r, "new") == [12, 3, 0, 0, 1, 0, 16]
     assert row(r, "carried_over") == [2, 0, 0, 0, 0, 0, 2]
     assert row(r, "withheld_admin_inquiry") == [0] * 7  # 查詢, which tw2sp alone makes 查找
-    assert [f.rule for f in r.findings if f.severity != "info"] == []
+    assert [f.rule for f in r.findings if f.needs_attention] == []
 
 
 @pytest.mark.parametrize("config", ["s2t", "s2tw", "s2twp", "s2hk"])

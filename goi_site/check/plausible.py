@@ -15,14 +15,10 @@ MAX_PLAUSIBLE = 10**10 - 1  # ten digits
 def implausible_values(report: Report) -> None:
     """Add an `implausible_value` finding per cell whose value is above MAX_PLAUSIBLE."""
     cells = report.cells
-    values, lines = cells._values, cells._lines  # a CellMap: index the arrays, no Cell made
-    for ref, i in _refs(cells):
+    values, lines, _, _ = cells.arrays()  # a CellMap: index the arrays, no Cell made
+    positions = cells.positions
+    for ref, i in ((ref, positions[ref]) for ref in cells):
         value = values[i]
         if value is not None and abs(value) > MAX_PLAUSIBLE:
             report.add("implausible_value", lines[i] or None, value=f"{value:.0f}" if isinstance(value, float)
                        else str(value), digits=len(str(int(abs(value)))), cell=f"{ref.table}.{ref.row}.{ref.column}")
-
-
-def _refs(cells):
-    positions = cells.positions
-    return ((ref, positions[ref]) for ref in cells)

@@ -38,10 +38,10 @@ def _plans(edition_id: str, form: Form | None = None) -> tuple[_Plan, ...]:
         if rule.for_each == "column":
             columns = {c for r in rows for c in edition.columns(rule.table, r)}
             scopes = [c for c in form.columns if c in columns]
-            make = lambda scope, ident: CellRef(rule.table, ident, scope)  # noqa: E731
+            make = lambda scope, ident, table=rule.table: CellRef(table, ident, scope)  # noqa: E731
         else:
             scopes = rows
-            make = lambda scope, ident: CellRef(rule.table, scope, ident)  # noqa: E731
+            make = lambda scope, ident, table=rule.table: CellRef(table, scope, ident)  # noqa: E731
         for scope in scopes:
             left = tuple(r for r in (make(scope, i) for i in rule.left) if r in present)
             right = tuple(r for r in (make(scope, i) for i in rule.right) if r in present)
@@ -53,7 +53,7 @@ def _plans(edition_id: str, form: Form | None = None) -> tuple[_Plan, ...]:
 def check_report(report: Report, form: Form | None = None) -> list[Finding]:
     """Findings of every single-report rule of `form` (default: the shipped one), in its order."""
     findings = []
-    values = report.cells._values  # a CellMap: index its values directly, no Cell made
+    values = report.cells.arrays()[0]  # a CellMap: index its values directly, no Cell made
     positions = report.cells.positions
     for plan in _plans(report.edition, form):
         left_values = [values[positions[r]] for r in plan.left]
@@ -122,9 +122,12 @@ def _across_years(reports: list[Report], rule: Rule, form: Form) -> list[Finding
     return findings
 
 
-def check_corpus(reports: list[Report], form: Form | None = None) -> None:
-    """Add the corpus-wide rule's findings (carry chain) to the later year's report. The
-    one-report rules run in `read_report`, with the reading (and so are cached with it)."""
-    by_source = {r.source: r for r in reports}
+def check_corpus(reports: list[Report], form: Form | None = None) -> list[list[Finding]]:
+    """The check step: each report's rule findings (in the order of `reports`), the
+    one-report rules of `form` (default: the shipped one) in its order, then the corpus-wide
+    one (carry chain, on the later year's report). Returns findings; the reports are not touched."""
+    found = [check_report(r, form) for r in reports]
+    index = {r.source: i for i, r in enumerate(reports)}
     for finding in check_carry_chain(reports, form):
-        by_source[finding.file].findings.append(finding)
+        found[index[finding.file]].append(finding)
+    return found

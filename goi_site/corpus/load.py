@@ -1,20 +1,23 @@
-"""The corpus as a whole: read every report, run every check, summarise.
+"""The corpus as a whole: read every report, check them, join the two.
 
-The library entry points the CLI calls. Reports come back sorted by agency and year
-so every output built on them is deterministic.
+The library entry points the CLI calls. Reading gives each report's parsed record (what
+the cache holds); checking gives findings, per report and across years; the corpus's
+reports are the records with the checks' findings after their own, new objects, so a
+parsed record is never changed. Reports come back sorted by agency and year so every
+output built on them is deterministic.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from goi_site.corpus.cache import ParseCache
 from goi_site.check.rules import check_corpus
-from goi_site.parse.metadata import sidecar
+from goi_site.corpus.cache import ParseCache
 from goi_site.corpus.reader import Failure, display_path, expand, read_many
-from goi_site.parse.record import Report
+from goi_site.parse.metadata import sidecar
+from goi_site.parse.record import Finding, Report
 
 
 @dataclass
@@ -27,7 +30,7 @@ class Corpus:
 
     def rule_findings(self):
         """Findings of severity warning or error (what --strict fails on)."""
-        return [f for f in self.findings() if f.severity in ("warning", "error")]
+        return [f for f in self.findings() if f.needs_attention]
 
     def error_findings(self):
         return [f for f in self.findings() if f.severity == "error"]
@@ -38,7 +41,7 @@ def load_corpus(paths: list[Path], cache: ParseCache | None = None, timings: dic
     """Read and check every report under `paths` (files or directories).
 
     With a cache, reports whose bytes, metadata and reading code are unchanged are not
-    parsed again; the corpus-wide checks always run (they span years and are cheap).
+    parsed again; the checks always run (they are cheap, and span years).
     `timings`, if given, receives the seconds spent reading ("parse") and checking.
     Below `corpus_root` (the corpus: build, validate) every report needs its metadata
     file and every metadata file its report: half of a pair is a failure, not a report."""
@@ -53,12 +56,18 @@ def load_corpus(paths: list[Path], cache: ParseCache | None = None, timings: dic
     reports, clashes = _distinct_ids(reports)
     failures += clashes
     reports.sort(key=lambda r: (r.agency_id or "", r.year or 0, r.source))
-    check_corpus(reports)  # read_report ran the one-report rules
+    found = check_corpus(reports)
+    reports = [checked(r, findings) for r, findings in zip(reports, found)]
     if timings is not None:
         timings["parse"] = timings.get("parse", 0.0) + middle - start
         timings["checks"] = timings.get("checks", 0.0) + time.perf_counter() - middle
 
     return Corpus(reports, failures)
+
+
+def checked(report: Report, findings: list[Finding]) -> Report:
+    """The report as published: its reading's findings, then its checks' (a new record)."""
+    return replace(report, findings=[*report.findings, *findings]) if findings else report
 
 
 def _pairs(files: list[Path], given: list[Path], corpus_root: Path | None) -> tuple[list[Path], list[Failure]]:

@@ -8,18 +8,19 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from goi_site.check.rules import check_report
-from goi_site.extract.decode import MAX_BYTES, decode
+from goi_site.check.ocrmark import mark_ocr, tokens_for
+from goi_site.check.plausible import implausible_values
 from goi_site.core.errors import GoiError, InputError, MetadataError
+from goi_site.core.parallel import parallel_map
+from goi_site.corpus.cache import ParseCache, report_key
+from goi_site.extract.decode import MAX_BYTES, decode
 from goi_site.extract.formats import source_text
 from goi_site.parse.identity import region_disagreement
-from goi_site.parse.metadata import read_metadata, sidecar
-from goi_site.check.ocrmark import mark_ocr, tokens_for
+from goi_site.parse.metadata import Metadata, read_metadata, sidecar
 from goi_site.parse.parser import parse_text
-from goi_site.check.plausible import implausible_values
 from goi_site.parse.record import Report
 
 TEXT_SUFFIXES = (".txt",)
@@ -45,9 +46,9 @@ def display_path(path: Path) -> str:
 
 
 def read_report(path: Path, data: bytes | None = None) -> Report:
-    """Parse one file and check it (one-report rules; the carry chain needs the corpus).
-    `data`: the file's bytes if already read. Raises GoiError (InputError, MetadataError,
-    ReportError) with the reason."""
+    """Read one file into its parsed record (the reading's findings only: the rules run in
+    the check step, over the whole corpus). `data`: the file's bytes if already read.
+    Raises GoiError (InputError, MetadataError, ReportError) with the reason."""
     source = display_path(path)
     if path.is_dir():
         raise InputError("is a directory (give files, or use `goi validate DIR`)")
@@ -63,16 +64,29 @@ def read_report(path: Path, data: bytes | None = None) -> Report:
             raise MetadataError(
                 f"{display_path(meta_path)}: sha256 does not match the text file: the report text must be kept as received"
             )
-    report = parse_text(text, source=source, meta=meta)
-    _identity_from_metadata(report, meta, text)
-    implausible_values(report)
-    tokens = tokens_for(path, data)
-    if tokens is not None:  # read by OCR: mark every value, empty the rows that fail their sums
-        mark_ocr(report, tokens)
-    report.findings.extend(check_report(report))  # the rules of one report: run (and cached) with its reading
+    report = read_text(text, source, meta, tokens_for(path, data))
     report.sha256 = hashlib.sha256(data).hexdigest()
     report.encoding = encoding
     return report
+
+
+def read_text(text: str, source: str, meta: Metadata | None, tokens=None) -> Report:
+    """The reading of a report's text, the same for the corpus and `goi add`: the parse, the
+    identity its metadata gives, the values no report can hold and, for a scan read by OCR
+    (`tokens`), the OCR marks. The record is final once returned: nothing changes it later."""
+    report = parse_text(text, source=source, meta=meta)
+    _identity_from_metadata(report, meta, text)
+    implausible_values(report)
+    if tokens is not None:  # read by OCR: mark every value, empty the rows that fail their sums
+        mark_ocr(report, tokens)
+    return report
+
+
+def relocated(report: Report, source: str) -> Report:
+    """The same record under another path (`goi add` reads a file before it is stored):
+    its findings name the new path."""
+    findings = [replace(f, file=source) if f.file == report.source else f for f in report.findings]
+    return replace(report, source=source, findings=findings)
 
 
 def _identity_from_metadata(report: Report, meta, text: str) -> None:
@@ -95,37 +109,49 @@ def _read_one(path: Path, data: bytes | None = None) -> Report | Failure:
         return Failure(display_path(path), f"cannot be read ({exc.strerror or exc})")
 
 
-PARALLEL_FROM = 200  # below this many reports a second process costs more than it saves
-_WORKER_CACHE: dict = {}
+class _Lookup:
+    """The parse cache as one process sees it: opened on first use, so each worker of the
+    parallel map opens its own connection (an SQLite connection must not cross a fork)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.cache: ParseCache | None = None
+
+    def blob(self, key: str) -> bytes | None:
+        if self.path is None:
+            return None
+        if self.cache is None:
+            self.cache = ParseCache(self.path)
+        return self.cache.get_blob(key)
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
 
 
-def _read_cached(job: tuple[Path, str | None]) -> tuple[str | None, bytes, bool]:
-    """In a worker: (key, pickled result, freshly parsed?). Hashing, the cache lookup
-    and the parse all happen here, on every core; the parent only unpickles."""
-    path, cache_file = job
+def _read_cached(lookup: _Lookup, path: Path) -> tuple[str | None, bytes, bool]:
+    """(key, pickled result, freshly parsed?). Hashing, the cache lookup and the parse all
+    happen in the worker, on every core; the parent only unpickles."""
     key = data = None
-    if cache_file:
-        from goi_site.corpus.cache import ParseCache, report_key
-
+    if lookup.path is not None:
         try:
             data = path.read_bytes() if path.is_file() else None
         except OSError:
             data = None
         key = report_key(display_path(path), path, sidecar(path), data)
-        cache = _WORKER_CACHE.get(cache_file)
-        if cache is None:
-            cache = _WORKER_CACHE[cache_file] = ParseCache(Path(cache_file))
-        blob = cache.get_blob(key) if key else None
+        blob = lookup.blob(key) if key else None
         if blob is not None:
             return key, blob, False
     return key, pickle.dumps(_read_one(path, data), protocol=pickle.HIGHEST_PROTOCOL), True
 
 
-def read_many(paths: list[Path], cache: "ParseCache | None" = None) -> tuple[list[Report], list[Failure]]:
+def read_many(paths: list[Path], cache: ParseCache | None = None) -> tuple[list[Report], list[Failure]]:
     """Read every file: from the cache when its content was read before, the rest on every core."""
-    cache_file = str(cache.path) if cache else None
-    results = _map(_read_cached, [(p, cache_file) for p in paths])
-    _WORKER_CACHE.clear()
+    lookup = _Lookup(cache.path if cache else None)
+    try:
+        results = parallel_map(_read_cached, paths, lookup)
+    finally:
+        lookup.close()
     if cache:
         fresh = {key: blob for key, blob, new in results if new and key}
         cache.put_blobs(fresh)
@@ -145,17 +171,6 @@ def read_many(paths: list[Path], cache: "ParseCache | None" = None) -> tuple[lis
     reports = [r for r in loaded if isinstance(r, Report)]
     failures = [r for r in loaded if isinstance(r, Failure)]
     return reports, failures
-
-
-def _map(function, items: list) -> list:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(items) < PARALLEL_FROM or workers < 2:
-        return [function(item) for item in items]
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers) as pool:
-        return pool.map(function, items, chunksize=64)
 
 
 def find_reports(root: Path) -> list[Path]:

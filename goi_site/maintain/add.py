@@ -16,23 +16,25 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from dataclasses import replace as with_fields  # `replace` is add_report's option
 from pathlib import Path
 
 import yaml
 from pypinyin import lazy_pinyin
 
-from goi_site.check.rules import check_carry_chain, check_report
+from goi_site.check.rules import check_corpus
 from goi_site.extract.decode import decode
 from goi_site.form.divisions import load_divisions
 from goi_site.core.errors import GoiError, InputError
 from goi_site.extract.formats import SOURCE_SUFFIXES, source_text
 from goi_site.maintain.fetch import TIMEOUT_SECONDS, fetch, is_url
-from goi_site.parse.metadata import Metadata, read_metadata, sidecar, year_problem
+from goi_site.parse.metadata import Metadata, region_parts, sidecar, year_problem
 from goi_site.extract.pagemeta import page_hints
-from goi_site.check.ocrmark import mark_ocr, tokens_for, tokens_tsv
+from goi_site.check.ocrmark import tokens_for, tokens_tsv
 from goi_site.check.ocrmark import sidecar as ocr_sidecar
 from goi_site.parse.parser import parse_text
-from goi_site.corpus.reader import display_path
+from goi_site.corpus.load import checked
+from goi_site.corpus.reader import display_path, read_report, read_text, relocated
 from goi_site.core.textsafe import one_line
 from goi_site.parse.record import Report
 
@@ -71,13 +73,13 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     tokens = tokens_for(source, data)  # the confidences of a scan read by OCR; None otherwise
     how = "OCR" if tokens is not None else how
     text, _ = decode(data)
-    first = parse_text(text, source=display_path(source))
+    first = parse_text(text, source=display_path(source))  # what the text says, to propose the metadata
     meta = Metadata(
         path="(goi add options)",
         agency=agency or first.agency or "",
         year=year or first.year or page_hints(text.splitlines()).report_year or 0,  # a page's 发布日期 as a hint
         retrieved=retrieved or dt.date.today(),
-        region=[p for p in re.split(r"\s*[/／>›]\s*|\s+", region.strip()) if p] if region else first.region.path(),
+        region=region_parts(region) if region else first.region.path(),
         division_code=None if region else first.region.code,
         source_url=source_url,
         title=first.title,
@@ -89,7 +91,7 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
         raise AddError("could not find the report year in the title; give it with --year YYYY")
     if year_problem(meta.year):  # before anything is written: validate would refuse it
         raise AddError(f"the report year {year_problem(meta.year)}; give the right one with --year")
-    report = parse_text(text, source=display_path(source), meta=meta)
+    report = read_text(text, display_path(source), meta, tokens)  # the reading `goi validate` will make
     if report.region.code is None:
         raise AddError(f"could not place {meta.agency} in a region; give it with --region 省/市/县, named as in the report")
     if not report.agency_id:
@@ -103,12 +105,11 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     if existing and not replace:
         raise AddError(f"{display_path(existing[0])} is already the {report.year} report of {meta.agency}; "
                        f"use --replace to replace it")
-    report = parse_text(text, source=display_path(text_path), meta=meta)  # findings name the stored file
-    if tokens is not None:  # read by OCR: mark every value, empty the rows that fail their sums
-        mark_ocr(report, tokens)
-    report.findings.extend(check_report(report))
-    report.findings.extend(_carry_chain(report, folder))
-    report.sha256 = hashlib.sha256(data).hexdigest()
+    # Findings name the stored file; the record carries the metadata as it is written.
+    report = with_fields(relocated(report, display_path(text_path)), meta=meta.as_dict(),
+                     sha256=hashlib.sha256(data).hexdigest())
+    # The check step of the corpus, over this report and the same agency's years around it.
+    report = checked(report, check_corpus([report, *_neighbours(report, folder)])[0])
     errors = [f for f in report.findings if f.severity == "error"]
     write = not dry_run and (allow_findings or not errors)
     if write:
@@ -210,18 +211,18 @@ def outcome_line(outcome: Outcome, dry_run: bool = False) -> str:
     return f"{verb} {outcome.source} -> {display_path(added.text_path)} ({report.agency} {report.year}, {warnings} warning(s){extra})"
 
 
-def _carry_chain(report: Report, folder: Path):
-    """The carry chain against the same agency's reports of the years before and after."""
+def _neighbours(report: Report, folder: Path) -> list[Report]:
+    """The same agency's stored reports of the years before and after, read as the corpus
+    reads them (for the carry chain); one that cannot be read is left out."""
     others = []
     for year in (report.year - 1, report.year + 1):
         path = folder / f"{year}.txt"
         if path.exists():
             try:
-                meta = read_metadata(sidecar(path)) if sidecar(path).exists() else None
-                others.append(parse_text(decode(path.read_bytes())[0], display_path(path), meta))
-            except GoiError:
+                others.append(read_report(path))
+            except (GoiError, OSError):
                 continue
-    return [f for f in check_carry_chain([report, *others]) if f.file == report.source]
+    return others
 
 
 def _metadata_yaml(meta: Metadata, sha256: str) -> str:

@@ -19,7 +19,7 @@ def github_annotations(corpus: Corpus) -> list[str]:
     for failure in corpus.failures:
         lines.append(f"::error file={_escape_property(failure.source)},title=unreadable report::{_escape_data(failure.error)}")
     for finding in corpus.findings():
-        if finding.severity == "info":
+        if not finding.needs_attention:
             continue
         where = f"file={_escape_property(finding.file or '')}"
         if finding.line:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import lazy_pinyin
@@ -28,19 +27,6 @@ _TITLE = re.compile(
 _DECORATION = re.compile(r"^[#*>\s]+|[*\s]+$")
 _FILLER = re.compile(r"^(?:关于)|(?:关于|的)$")
 _TITLE_SCAN_LINES = 60
-
-
-@dataclass
-class Identity:
-    agency: str | None
-    agency_as_titled: str | None
-    year: int | None
-    title: str | None
-    title_line: int | None
-    region: Region
-    division: Division | None
-    candidates: list[Division]
-    agency_id: str | None
 
 
 def find_title(lines: list[str]) -> tuple[str | None, int | None, str | None, int | None]:

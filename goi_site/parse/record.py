@@ -150,6 +150,12 @@ class Finding:
     file: str | None = None
     numbers: dict = field(default_factory=dict)
 
+    @property
+    def needs_attention(self) -> bool:
+        """A warning or an error: what pages count, --strict fails on and the PR annotates
+        (an info finding is a note about how the report was read)."""
+        return self.severity != "info"
+
     def located(self) -> str:
         """`file:line rule: message`, the form every tool prints."""
         where = self.file or "<text>"
@@ -210,6 +216,4 @@ def finding_catalogue() -> dict[str, dict]:
     return catalogue
 
 
-def severity_of(rule: str) -> str:
-    return finding_catalogue()[rule]["severity"]
 

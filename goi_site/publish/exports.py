@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from goi_site.core.parallel import PARALLEL_FROM, Background
 from goi_site.publish.csvout import Rendered, write_csv, write_header
 from goi_site.form.loader import load_form
 from goi_site.publish.frames import Frames, codebook_frame, frame_chunks
@@ -98,7 +99,8 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     tables = catalogue.tables
     w = _Writer(out)
     # The JSON is written by a second process while this one writes the tables.
-    json_writer = _fork(_write_json, reports, out / catalogue.json["file"], root)
+    json_writer = Background(_write_json, reports, out / catalogue.json["file"], root,
+                             parallel=len(reports) >= PARALLEL_FROM)
     values, wide = tables["values"], tables["wide"]
     form = load_form()
     long_rows = sum(len(form.editions[r.edition].cells()) for r in reports)
@@ -166,12 +168,8 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     for download in typed.finish(codebook_table, None if (out / whole_values).exists() else
                                  [year_file.format(year=y) + ".csv" for y in years], timings):
         w.record(download)
-    if json_writer is None:
-        _write_json(reports, out / catalogue.json["file"], root)
-    else:
-        json_writer.join()
-        if json_writer.exitcode != 0:
-            raise OSError(f"writing {catalogue.json['file']} failed")
+    if not json_writer.wait():
+        raise OSError(f"writing {catalogue.json['file']} failed")
     j = catalogue.json
     w.record(Download(j["name"], j["file"], j["title"], j["description"], len(reports), format="json"))
     _write_datapackage(out, w.done, catalogue)
@@ -208,17 +206,6 @@ def _write_json(reports: list[Report], path: Path, root: Path) -> None:
             handle.write(("," if index else "") + json.dumps(_portable_json(report, root), ensure_ascii=False,
                                                              separators=(",", ":")))
         handle.write("]\n")
-
-
-def _fork(function, *args):
-    """Run `function` in a forked process when the corpus is big enough to be worth it."""
-    import multiprocessing
-
-    if len(args[0]) < 500 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    process = multiprocessing.get_context("fork").Process(target=function, args=args)
-    process.start()
-    return process
 
 
 def zip_files(out: Path, names: list[str]) -> None:

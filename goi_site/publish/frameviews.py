@@ -18,9 +18,15 @@ from types import SimpleNamespace
 import pandas as pd
 
 from goi_site.form.loader import CellRef, load_form
-from goi_site.parse.record import Report
+from goi_site.parse.record import Finding, Report
 from goi_site.publish.frames import Frames
 from goi_site.publish.views import needs_attention
+
+
+class FindingRow(SimpleNamespace):
+    """One row of the findings frame, read the way templates read a Finding."""
+
+    needs_attention = property(Finding.needs_attention.fget)  # the one definition, on the row's severity
 
 
 def whole_frames(chunks: list) -> Frames:
@@ -135,7 +141,7 @@ class Figures:
         frame = self.finding_frame
         names = ("agency_id", "agency", "year", "seq", "rule", "severity", "message", "source_line")
         columns = [_objects(frame[c]) for c in names]
-        rows = [SimpleNamespace(**dict(zip(names, values))) for values in zip(*columns)]
+        rows = [FindingRow(**dict(zip(names, values))) for values in zip(*columns)]
         out: list[list[SimpleNamespace]] = [[] for _ in reports]
         j = 0
         for i, r in enumerate(reports):

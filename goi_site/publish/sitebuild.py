@@ -7,6 +7,7 @@ built beside --out and swapped in when complete, under a lock (outdir.py).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -14,13 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from goi_site.publish import outdir
-
 from goi_site.core import paths
+from goi_site.core.errors import GoiError, UsageError
+from goi_site.core.parallel import Background
 from goi_site.corpus.cache import ParseCache
 from goi_site.corpus.load import Corpus, load_corpus
-from goi_site.core.errors import GoiError, UsageError
 from goi_site.form.loader import Form
+from goi_site.publish import outdir
+from goi_site.publish.charts import spec_templates
 from goi_site.publish.exports import write_downloads, zip_files
 from goi_site.publish.frameviews import whole_frames
 
@@ -132,23 +134,26 @@ def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkd
             downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False, timings=result.downloads,
                                                 keep=kept)
             frames = whole_frames(kept)
-        result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads,
-                                   result, _stage, form, frames=frames)
+        with _stage(result, "pages"):
+            result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads,
+                                       form, frames=frames)
         with _stage(result, "charts"):
+            specs = generated / "assets" / "charts" / "specs.json"
+            specs.parent.mkdir(parents=True, exist_ok=True)
+            specs.write_text(json.dumps(spec_templates(form), ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                             encoding="utf-8")
             vendor = generated / "assets" / "vendor"
             vendor.mkdir(parents=True, exist_ok=True)
             (vendor / "vega-bundle.js").write_text(vega_bundle(), encoding="utf-8")
         # Large downloads are zipped on the second core while MkDocs (single-threaded) builds.
-        zipper = _start(zip_files, staging, to_zip) if to_zip else None
+        zipper = Background(zip_files, staging, to_zip) if to_zip else None
         if run_mkdocs:
             with _stage(result, "mkdocs"):
                 run_mkdocs_build(generated, building)
         building.mkdir(parents=True, exist_ok=True)
         with _stage(result, "csv"):
-            if zipper is not None:
-                zipper.join()
-                if zipper.exitcode != 0:
-                    raise GoiError("zipping the large downloads failed")
+            if zipper is not None and not zipper.wait():
+                raise GoiError("zipping the large downloads failed")
             # The downloads page itself is site/downloads/index.html: merge the files in beside it.
             target = building / "downloads"
             target.mkdir(parents=True, exist_ok=True)
@@ -167,15 +172,6 @@ def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkd
     return result
 
 
-def _start(function, *args):
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    process = multiprocessing.get_context(method).Process(target=function, args=args)
-    process.start()
-    return process
-
-
 def run_mkdocs_build(generated: Path, out: Path) -> None:
     """`mkdocs build --strict` of mkdocs.yml, with the generated folder and output given."""
     from mkdocs.commands.build import build
@@ -187,15 +183,15 @@ def run_mkdocs_build(generated: Path, out: Path) -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # its "building prefix dict" chatter is not ours to print
-    os.environ["GOI_GENERATED_DIR"] = str(generated.resolve())
+    from goi_site.publish.mkdocs_hooks import GENERATED_KEY
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         config = load_config(str(paths.repo_root() / "mkdocs.yml"), site_dir=str(out.resolve()), strict=True)
+        config["extra"][GENERATED_KEY] = str(generated.resolve())  # read by the hook, mkdocs_hooks.py
         build(config)
     except (Abort, ConfigurationError) as exc:
         raise GoiError(f"mkdocs build --strict failed: {exc}") from None
-    finally:
-        os.environ.pop("GOI_GENERATED_DIR", None)
 
 
 def site_size(out: Path) -> tuple[int, int]:

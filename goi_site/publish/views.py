@@ -133,7 +133,7 @@ def text_copy(source_file: str) -> str:
 def needs_attention(findings) -> list[Finding]:
     """The findings a reader should look at (errors and warnings; notes are "info").
     Every count of findings on every page is the length of this list: one definition."""
-    return [f for f in findings if f.severity != "info"]
+    return [f for f in findings if f.needs_attention]
 
 
 def region_links(report: Report, divisions: DivisionTable | None = None) -> list[Link]:
