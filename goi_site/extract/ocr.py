@@ -250,6 +250,16 @@ def _engine():
     return RapidOCR()
 
 
+def read_cell(crop: np.ndarray) -> tuple[str, float]:
+    """The text of one cell image, recognised without detection (the detector misses a
+    lone small digit, typically a `0`, in a wide cell; the recogniser reads it)."""
+    result, _ = _engine()(np.stack([crop] * 3, axis=-1), use_det=False, use_cls=False, use_rec=True)
+    if not result:
+        return "", 0.0
+    text, confidence = result[0][0], result[0][1]
+    return str(text).strip(), float(confidence)
+
+
 def read_boxes(gray: np.ndarray) -> list[Box]:
     result, _ = _engine()(np.stack([gray] * 3, axis=-1), use_cls=False)
     boxes = []
@@ -299,11 +309,36 @@ def _cell_value(text: str) -> str:
     return fixed.group(1) if fixed else text
 
 
-def page_lines(gray: np.ndarray, read=read_boxes) -> list[tuple[float, list[tuple[str, float | None]]]]:
-    """(y, fields) of every line of one page; a field is (text, confidence of a number)."""
+CELL_MARGIN = 5  # pixels kept clear of the rulings when looking for ink inside a cell
+CELL_INK = 20  # dark pixels: fewer is dust, not a character
+CELL_PAD = 8
+
+
+def inked_crop(page: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray | None:
+    """The ink inside one grid cell, cropped with a white border, or None for a blank cell
+    (paper, dust, the trace of an erased ruling)."""
+    inner = page[top + CELL_MARGIN : bottom - CELL_MARGIN + 1, left + CELL_MARGIN : right - CELL_MARGIN + 1]
+    if inner.size == 0:
+        return None
+    ink = inner < INK
+    if int(ink.sum()) < CELL_INK:
+        return None
+    rows = np.flatnonzero(ink.sum(axis=1) >= 2)  # a row of ink, not one dust pixel
+    cols = np.flatnonzero(ink.sum(axis=0) >= 2)
+    if len(rows) == 0 or len(cols) == 0 or rows[-1] - rows[0] < 8:
+        return None  # too flat to be a character (a ruling's trace)
+    crop = inner[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return np.pad(crop, CELL_PAD, constant_values=255)
+
+
+def page_lines(gray: np.ndarray, read=read_boxes, reread=read_cell) -> list[tuple[float, list[tuple[str, float | None]]]]:
+    """(y, fields) of every line of one page; a field is (text, confidence of a number).
+    `reread`: the recogniser for a grid cell the detector left empty though it holds ink
+    (None: such cells stay empty)."""
     gray = straighten(gray)
     grids = find_grids(gray)
-    boxes = read(erase_rulings(gray, grids) if grids else gray)
+    page = erase_rulings(gray, grids) if grids else gray
+    boxes = read(page)
     placed: dict[tuple[int, int, int], list[Box]] = {}
     loose: list[Box] = []
     for box in boxes:
@@ -317,6 +352,8 @@ def page_lines(gray: np.ndarray, read=read_boxes) -> list[tuple[float, list[tupl
                 break
         else:
             loose.append(box)
+    if reread is not None:
+        _reread_empty_cells(page, grids, placed, reread)
     out: list[tuple[float, list[tuple[str, float | None]]]] = []
     for line in _lines(loose):
         out.append((min(b.y0 for b in line), [(_join(line), None)]))
@@ -334,13 +371,29 @@ def page_lines(gray: np.ndarray, read=read_boxes) -> list[tuple[float, list[tupl
     return out
 
 
-def ocr_pdf(data: bytes, read=read_boxes) -> tuple[str, list[Token]]:
+def _reread_empty_cells(page: np.ndarray, grids: list[Grid], placed: dict, reread) -> None:
+    for g, grid in enumerate(grids):
+        for r, (top, bottom) in enumerate(grid.rows):
+            edges = grid.columns[r]
+            for c in range(len(edges) - 1):
+                if (g, r, c) in placed:
+                    continue
+                crop = inked_crop(page, top, bottom, edges[c], edges[c + 1])
+                if crop is None:
+                    continue
+                text, confidence = reread(crop)
+                if text:
+                    placed[(g, r, c)] = [Box(text, edges[c], top, edges[c + 1], bottom, confidence)]
+
+
+def ocr_pdf(data: bytes, read=read_boxes, reread=read_cell) -> tuple[str, list[Token]]:
     """The text of a scanned PDF, and the confidence of every number in it.
-    `read`: the engine, page image → boxes (bench/ocr_bench.py compares another)."""
+    `read`: the engine, page image → boxes, and `reread`, cell image → text (bench/ocr_bench.py
+    compares another engine, without the re-reading)."""
     lines: list[str] = []
     tokens: list[Token] = []
     for gray in page_images(data):
-        for _, fields in page_lines(gray, read):
+        for _, fields in page_lines(gray, read, reread):
             for index, (text, confidence) in enumerate(fields):
                 if confidence is not None:
                     tokens.append(Token(len(lines) + 1, index, text, round(confidence, 3)))
