@@ -14,10 +14,11 @@ from pathlib import Path
 from goi_site.check.rules import check_report
 from goi_site.extract.decode import MAX_BYTES, decode
 from goi_site.core.errors import GoiError, InputError, MetadataError
-from goi_site.extract.formats import source_text
+from goi_site.extract.formats import source_extract
+from goi_site.extract.ocrtokens import stored_tokens
 from goi_site.parse.identity import region_disagreement
 from goi_site.parse.metadata import read_metadata, sidecar
-from goi_site.check.ocrmark import mark_ocr, tokens_for
+from goi_site.check.ocrmark import mark_ocr
 from goi_site.parse.parser import parse_text
 from goi_site.check.plausible import implausible_values
 from goi_site.parse.record import Report
@@ -51,8 +52,9 @@ def read_report(path: Path, data: bytes | None = None) -> Report:
     source = display_path(path)
     if path.is_dir():
         raise InputError("is a directory (give files, or use `goi validate DIR`)")
+    tokens = None  # a scan's OCR tokens: from its extraction, or kept beside its .txt
     if data is None or path.suffix.lower() != ".txt" or len(data) > MAX_BYTES:
-        data, _ = source_text(path)  # .txt as received; .html, .pdf, .docx extracted
+        data, _, tokens = source_extract(path)  # .txt as received; .html, .pdf, .docx extracted
     text, encoding = decode(data)
     meta = None
     meta_path = sidecar(path)
@@ -66,7 +68,8 @@ def read_report(path: Path, data: bytes | None = None) -> Report:
     report = parse_text(text, source=source, meta=meta)
     _identity_from_metadata(report, meta, text)
     implausible_values(report)
-    tokens = tokens_for(path, data)
+    if tokens is None:
+        tokens = stored_tokens(path)
     if tokens is not None:  # read by OCR: mark every value, empty the rows that fail their sums
         mark_ocr(report, tokens)
     report.findings.extend(check_report(report))  # the rules of one report: run (and cached) with its reading
