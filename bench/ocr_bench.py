@@ -73,7 +73,7 @@ def expected_cells(expected: dict) -> dict[CellRef, int]:
 def measure(read, pdf: Path) -> dict:
     data = pdf.read_bytes()
     started = time.perf_counter()
-    text, tokens = ocr.ocr_pdf(data, read)
+    text, tokens = ocr.ocr_pdf(data, read, ocr.read_cell if read is ocr.read_boxes else None)
     seconds = time.perf_counter() - started
     if os.environ.get("GOI_OCR_SAVE"):
         keep = Path(os.environ["GOI_OCR_SAVE"])

@@ -2,8 +2,11 @@
 
 The excerpt (tests/fixtures/ocr/zhengzhou-excerpt-scan.pdf, made by
 tests/fixtures/accuracy/pdf-scanned/make_scans.py) is the 郑州 report's title and the top
-of its table 三, printed by Chromium, rasterised at 150 dpi, rotated, noised. One OCR run
-is shared by the tests of this module (`goi add` and `goi parse`, in-process).
+of its table 三, printed by Chromium, rasterised at 150 dpi, rotated, noised. The excerpt is
+OCR'd once for the whole module (`goi add`, then `goi parse` in-process reads the same
+scan from the extraction's memo); the excerpt's page image is rendered and straightened
+once too. The other tests run the real functions on drawn pages and on the added text.
+Cell accuracy on whole scans is measured by bench/accuracy.py, not here.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from goi_site.extract import ocr
 from goi_site.maintain.add import add_report
 from goi_site.core.errors import InputError
 from goi_site.form.loader import CellRef
-from goi_site.check.ocrmark import Token, mark_ocr, read_tokens, sidecar, tokens_tsv
+from goi_site.check.ocrmark import mark_ocr
+from goi_site.corpus.cache import report_key
+from goi_site.extract.ocrtokens import Token, read_tokens, sidecar, stored_tokens, tokens_tsv
 from goi_site.parse.parser import parse_text
 from goi_site.corpus.reader import read_report
 
@@ -103,7 +108,8 @@ def test_text_reports_never_load_the_ocr_engine():
     code = ("import sys; from pathlib import Path; from goi_site.corpus.reader import read_report; "
             f"r = read_report(Path({str(ZHENGZHOU)!r})); "
             "assert r.cells, 'parsed'; "
-            "print(sorted(m for m in sys.modules if m in ('goi_site.extract.ocr', 'rapidocr_onnxruntime', 'onnxruntime', 'cv2')))")
+            "print(sorted(m for m in sys.modules if m in "
+            "('goi_site.extract.ocr', 'rapidocr_onnxruntime', 'onnxruntime', 'cv2', 'numpy')))")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
@@ -152,14 +158,129 @@ def test_a_skewed_page_is_straightened():
     assert [len(edges) - 1 for edges in grid.columns] == [1, 3, 3]
 
 
-def test_number_cells_forgive_specks_and_letter_o_but_nothing_else():
-    assert [ocr._cell_value(t) for t in ("2.", "0:", "O", "1 2", "0.5")] == ["2", "0", "0", "12", "0.5"]
+def test_number_cells_forgive_specks_and_look_alikes_but_nothing_else():
+    assert [ocr._cell_value(t) for t in ("2.", "0:", "O", "1 2", "0.5", "l", "1。5", "lO")] == \
+        ["2", "0", "0", "12", "0.5", "1", "1.5", "10"]
     assert ocr._cell_value("1.属于国家秘密") == "1.属于国家秘密"
-    assert ocr._cell_value("l") == "l"  # an l is not guessed into a 1
+    assert ocr._cell_value("lo公开") == "lo公开"  # letters inside words stay letters
 
 
 def test_token_sidecar_round_trips(tmp_path):
-    tokens = [Token(3, 2, "14", 0.987), Token(4, 0, "0", 0.5)]
+    tokens = (Token(3, 2, "14", 0.987), Token(4, 0, "0", 0.5, "O"))
     path = tmp_path / "2023.ocr.tsv"
     path.write_text(tokens_tsv(tokens), encoding="utf-8")
     assert read_tokens(path) == tokens
+    # a sidecar written before the `read` column still reads
+    path.write_text("line\tfield\ttext\tconfidence\n3\t2\t14\t0.987\n", encoding="utf-8")
+    assert read_tokens(path) == (Token(3, 2, "14", 0.987),)
+    assert stored_tokens(tmp_path / "2023.txt") == (Token(3, 2, "14", 0.987),)
+    assert stored_tokens(tmp_path / "2024.txt") is None
+
+
+# ---- the form's equations decide what OCR may publish ----------------------------------
+
+def test_a_column_that_fails_while_every_row_adds_up_is_left_empty():
+    """The whole 郑州 table as OCR could give it, 6 misread as 9 in both 自然人 and 总计 of
+    新收: the row adds up, the balance (新收+结转 = 办理+结转下年) does not, in those two
+    columns; no row can be blamed, so the values that column equation sums are left empty."""
+    lines = ZHENGZHOU.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("一、本年新收"))
+    lines[index] = lines[index].replace("\t6\t", "\t9\t").replace("\t6\t", "\t9\t")
+    assert lines[index].endswith("\t9\t0\t0\t0\t0\t0\t9\t")
+    report = parse_text("\n".join(lines) + "\n", source="scan.txt")
+    mark_ocr(report, (Token(index + 1, 2, "9", 0.9), Token(index + 1, 8, "9", 0.9)))
+    assert not [f for f in report.findings if f.rule == "ocr_row_rejected"]
+    rejected = [f for f in report.findings if f.rule == "ocr_column_rejected"]
+    assert len(rejected) == 2 and all("balance" in f.message for f in rejected)
+    for column in ("natural_person", "total"):
+        for row in ("new", "carried_over", "processed_total", "carried_forward"):
+            cell = report.cells[CellRef("applications", row, column)]
+            assert cell.value is None and cell.rule == "balance" and cell.source == "ocr"
+    assert report.cells[CellRef("applications", "new", "total")].raw == "9"
+    assert report.value("applications", "new", "commercial") == 0  # the columns that balance stay
+    assert report.value("applications", "granted", "natural_person") == 2  # outcome rows are not in the balance
+
+
+def test_a_look_alike_repair_stands_only_where_a_sum_confirms_it(added):
+    text = added.text_path.read_text(encoding="utf-8")
+    tokens = read_tokens(sidecar(added.text_path))
+    lines = text.splitlines()
+    row = next(i for i, l in enumerate(lines) if l.startswith("二、上年结转")) + 1
+    repaired = tuple(t._replace(read="O") if t.line == row and t.field == 2 else t for t in tokens)
+    report = parse_text(text, source="scan.txt")
+    mark_ocr(report, repaired)
+    assert report.value("applications", "carried_over", "natural_person") == 0  # row_total holds: confirmed
+    assert not [f for f in report.findings if f.rule == "ocr_lookalike_unconfirmed"]
+    # the same repair on a row no equation can check (section 二 of the text: none here, so a
+    # hand-made one) is left empty with a finding
+    lone = "郑州市商务局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t本年处理决定数量\n行政许可\t10\n"
+    report = parse_text(lone, source="scan.txt")
+    assert report.value("disclosure", "licensing", "decisions") == 10
+    mark_ocr(report, (Token(5, 1, "10", 0.9, "lO"),))
+    assert report.value("disclosure", "licensing", "decisions") is None
+    (finding,) = [f for f in report.findings if f.rule == "ocr_lookalike_unconfirmed"]
+    assert "lO" in finding.message and finding.line == 5
+
+
+# ---- structure from the page -------------------------------------------------------------
+
+def test_a_cell_the_detector_missed_is_read_by_the_recogniser():
+    """A detector that finds nothing: every inked grid cell of the excerpt is read by the
+    real recogniser alone, blank cells stay blank."""
+    (page,) = ocr.page_images(EXCERPT.read_bytes())
+    rows = [fields for _, fields, _ in ocr.page_lines(page, read=lambda image: [])]
+    numbers = [[text for text, confidence, _ in fields if confidence is not None] for fields in rows]
+    assert ["0"] * 7 in numbers  # 二、上年结转: seven lone zeros
+    assert ["6", "0", "0", "0", "0", "0", "6"] in numbers
+    assert all(fields[1][0] == "" for fields in rows if len(fields) == 9 and fields[2][0] == "6")  # a blank cell stays blank
+
+
+def test_blank_cells_and_ruling_traces_are_not_read():
+    page = np.full((100, 300), 240, dtype=np.uint8)
+    assert ocr.inked_crop(page, 10, 60, 10, 100) is None  # paper
+    page[20:21, 40:41] = 30  # a speck of dust
+    assert ocr.inked_crop(page, 10, 60, 10, 100) is None
+    page[15:56, 150:153] = 20  # the trace of a vertical ruling, top to bottom of the cell
+    assert ocr.inked_crop(page, 10, 60, 110, 200) is None
+    page[25:45, 230:242] = 20  # a glyph-sized blot
+    crop = ocr.inked_crop(page, 10, 60, 210, 290)
+    assert crop is not None and crop.shape == (20 + 2 * ocr.CELL_PAD, 12 + 2 * ocr.CELL_PAD)
+
+
+def _row(*texts):
+    return [(t, 0.9 if t.isdigit() else None, "") for t in texts]
+
+
+def test_a_row_broken_by_a_page_break_is_one_row_when_its_label_is_cut():
+    first = [(0, _row("三、本年度办理结果", "（一）予以公开", "2", "2"), 0),
+             (1, _row("", "（二）部分公开（区分处理的，只", "0", "0"), 0),
+             (2, [("— 3 —", None, "")], 40)]
+    second = [(0, _row("", "计这一情形，不计其他情形）", "", ""), 0), (1, _row("", "（三）不予公开", "1", "1"), 0)]
+    lines = ocr._rows_joined_across_pages([first, second])
+    assert [f[0] for f in lines[1]] == ["", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "0", "0"]
+    assert len(lines) == 4  # the page number stays, the continuation is gone
+    # a new block of the table starting the next page is not a continuation
+    block = [(0, _row("第二十条第（八）项", "", "", ""), 0)]
+    before = [(0, _row("行政强制", "0", "", ""), 0)]
+    assert len(ocr._rows_joined_across_pages([before, block])) == 2
+
+
+def test_a_title_over_two_lines_in_a_large_font_is_one_line():
+    body = [(100 + 50 * i, [(f"正文第{i}行", None, "")], 47.0) for i in range(5)]
+    title = [(0, [("淮安市洪泽区人民政府", None, "")], 58.0), (60, [("2024年政府信息公开工作年度报告", None, "")], 58.0)]
+    joined = ocr._title_joined(title + body)
+    assert joined[0][1][0][0] == "淮安市洪泽区人民政府2024年政府信息公开工作年度报告" and len(joined) == 6
+    assert ocr._title_joined(body) == body  # no title font: nothing joined
+
+
+# ---- the parse cache sees the sidecar --------------------------------------------------
+
+def test_the_parse_cache_key_changes_with_the_ocr_sidecar(tmp_path):
+    text = tmp_path / "2023.txt"
+    text.write_text("郑州市商务局2023年政府信息公开工作年度报告\n", encoding="utf-8")
+    plain = report_key("data/2023.txt", text, None)
+    sidecar(text).write_text(tokens_tsv((Token(1, 0, "2023", 0.9),)), encoding="utf-8")
+    with_tokens = report_key("data/2023.txt", text, None)
+    sidecar(text).write_text(tokens_tsv((Token(1, 0, "2023", 0.5),)), encoding="utf-8")
+    changed = report_key("data/2023.txt", text, None)
+    assert len({plain, with_tokens, changed}) == 3

@@ -1,103 +1,118 @@
-"""After parsing a report read by OCR: mark every value as OCR output, and empty the rows
-whose sums fail.
+"""After parsing a report read by OCR: mark every value as OCR output, and empty the values
+the form's sums do not allow.
 
-The parser stays pure and knows nothing of OCR. The confidences travel beside the text:
-`goi add` writes them to `<year>.ocr.tsv` next to `<year>.txt` (one number per line:
-line, field, text as read, confidence), and `extracted_from: … (OCR)` in the .yml says how
-the text was obtained. data/ keeps plain text; the sidecar is small and reviewable.
+The parser stays pure and knows nothing of OCR. The tokens (extract/ocrtokens.py) travel
+with the text: extraction returns them, `goi add` writes them to `<year>.ocr.tsv` next to
+`<year>.txt`, and the reader hands them here with the parsed report.
 
-OCR can misread a digit, and a misread digit looks like any other. The form's sums are the
-check: a row of 三 whose total is not the sum of its parts (row_total), or a row of 四 whose
-total is not the sum of its results (review_total), is left empty with an
-`ocr_row_rejected` finding naming what was read, so nothing uncertain is published as data.
-(Printed by the agency or misread, the scan is the place to look.)
+OCR can misread a digit, and a misread digit looks like any other. The form's equations
+are the check, all of those touching a value (row_total and review_total per row; balance
+and outcome_sum per column):
+
+1. a row whose own sum fails (row_total for a row of 三, review_total for a group of 四) is
+   left empty, every value of it, with an `ocr_row_rejected` finding naming what was read;
+2. a column equation that still fails once those rows are empty (balance, outcome_sum:
+   every row adds up, so no row can be blamed) empties every value it sums, with an
+   `ocr_column_rejected` finding;
+3. a value OCR printed as a look-alike (`O` read as 0, `l` as 1, `。` as a dot: the token's
+   `read`) stands only where an equation holding every value present confirms it; an
+   unconfirmed repair (section 二 has no equations) is left empty with
+   `ocr_lookalike_unconfirmed`.
+
+Printed by the agency or misread, the scan is the place to look; the values read stay in
+the finding and the cell's `raw`. Nothing uncertain is published as data.
 """
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-from typing import NamedTuple
-
 from goi_site.check.rules import _plans
-from goi_site.form.loader import load_form
+from goi_site.extract.ocrtokens import Token
+from goi_site.form.loader import CellRef, load_form
 from goi_site.parse.record import Cell, CellMap, Report
 
-SUFFIX = ".ocr.tsv"
-HEADER = "line\tfield\ttext\tconfidence"
 
-
-class Token(NamedTuple):
-    """One number as OCR read it: where it is in the extracted text, and how sure the engine was."""
-
-    line: int  # 1-based line of the extracted text
-    field: int  # 0-based tab-separated field of that line
-    text: str
-    confidence: float
-
-
-_EXTRACTED: dict[str, list[Token]] = {}  # sha256 of text OCR produced in this process → its tokens
-
-
-def remember(text: bytes, tokens: list[Token]) -> None:
-    _EXTRACTED[hashlib.sha256(text).hexdigest()] = tokens
-
-
-def tokens_for(text_path: Path, data: bytes) -> list[Token] | None:
-    """The OCR tokens of a report's text: just extracted by OCR, or kept beside the text
-    file; None for a report that was not read by OCR (the common case costs one stat)."""
-    if _EXTRACTED:
-        tokens = _EXTRACTED.get(hashlib.sha256(data).hexdigest())
-        if tokens is not None:
-            return tokens
-    path = sidecar(text_path)
-    return read_tokens(path) if text_path.suffix == ".txt" and path.exists() else None
-
-
-def sidecar(text_path: Path) -> Path:
-    return text_path.with_suffix(SUFFIX)
-
-
-def tokens_tsv(tokens: list[Token]) -> str:
-    rows = [HEADER] + [f"{t.line}\t{t.field}\t{t.text}\t{t.confidence:.3f}" for t in tokens]
-    return "\n".join(rows) + "\n"
-
-
-def read_tokens(path: Path) -> list[Token]:
-    tokens = []
-    for row in path.read_text(encoding="utf-8").splitlines()[1:]:
-        line, field, text, confidence = row.split("\t")
-        tokens.append(Token(int(line), int(field), text, float(confidence)))
-    return tokens
-
-
-def mark_ocr(report: Report, tokens: list[Token]) -> None:
+def mark_ocr(report: Report, tokens) -> None:
     """Every cell becomes source="ocr" with the confidence of the number it was read from;
-    then rows that fail their sums are emptied, each with a finding."""
+    then the values the sums reject are emptied, each rejection with a finding."""
     by_line: dict[int, list[Token]] = {}
     for token in tokens:
         by_line.setdefault(token.line, []).append(token)
-    cells = {}
+    cells: dict[CellRef, Cell] = {}
+    repaired: dict[CellRef, str] = {}  # cell → what OCR printed for it
     for ref, cell in report.cells.items():
+        token = _token(cell, by_line.get(cell.line or 0, []))
         cells[ref] = cell._replace(source="ocr", confidence=_confidence(cell, by_line.get(cell.line or 0, [])))
-    for plan in _plans(report.edition):
-        if plan.rule.for_each != "row":
-            continue
+        if token is not None and token.read and cell.value is not None:
+            repaired[ref] = token.read
+    plans = _plans(report.edition)
+    form = load_form()
+
+    def values(plan):
         refs = plan.left + plan.right
-        values = [cells[r].value if r in cells else None for r in refs]
-        if None in values:
-            continue
-        left, right = sum(values[: len(plan.left)]), sum(values[len(plan.left):])
-        if left == right:
-            continue
-        first = cells[plan.left[0]]
-        label = load_form().row(plan.rule.table, plan.scope).short
-        report.add("ocr_row_rejected", first.line, check=plan.rule.id, row=label,
-                   read=" ".join(str(v) for v in values), left=left, right=right)
+        got = [cells[r].value if r in cells else None for r in refs]
+        return refs, (None if None in got else got)
+
+    def reject(refs, rule_id: str) -> None:
         for ref in refs:
             cell = cells[ref]
-            cells[ref] = Cell(None, cell.line, "missing", str(cell.value), "ocr", cell.confidence, plan.rule.id)
+            if cell.value is not None:
+                cells[ref] = Cell(None, cell.line, "missing", cell.raw or str(cell.value), "ocr", cell.confidence, rule_id)
+
+    for for_each in ("row", "column"):
+        failed = []
+        for plan in plans:
+            if plan.rule.for_each != for_each:
+                continue
+            refs, got = values(plan)
+            if got is None:
+                continue
+            left, right = sum(got[: len(plan.left)]), sum(got[len(plan.left):])
+            if left != right:
+                failed.append((plan, refs, got, left, right))
+        for plan, refs, got, left, right in failed:  # judged on the values as read, then emptied
+            first = cells[plan.left[0]]
+            read = " ".join(_number(v) for v in got)
+            if for_each == "row":
+                report.add("ocr_row_rejected", first.line, check=plan.rule.id,
+                           row=form.row(plan.rule.table, plan.scope).short, read=read, left=left, right=right)
+            else:
+                report.add("ocr_column_rejected", first.line, check=plan.rule.id,
+                           column=form.columns[plan.scope].label, read=read, left=left, right=right)
+            reject(refs, plan.rule.id)
+    _confirm_repairs(report, cells, repaired, plans, values, reject)
     report.cells = CellMap(report.edition, cells)
+
+
+def _confirm_repairs(report: Report, cells, repaired, plans, values, reject) -> None:
+    """Empty the look-alike repairs no holding equation confirms, until none is left: an
+    emptied repair can leave another one unconfirmed."""
+    while True:
+        confirmed = set()
+        for plan in plans:
+            refs, got = values(plan)
+            if got is not None and sum(got[: len(plan.left)]) == sum(got[len(plan.left):]):
+                confirmed.update(refs)
+        pending = [ref for ref in repaired if cells[ref].value is not None and ref not in confirmed]
+        if not pending:
+            return
+        for ref in pending:
+            cell = cells[ref]
+            report.add("ocr_lookalike_unconfirmed", cell.line, read=repaired[ref], value=_number(cell.value))
+            reject([ref], "ocr_lookalike")
+
+
+def _number(value) -> str:
+    return str(value)
+
+
+def _token(cell: Cell, tokens: list[Token]) -> Token | None:
+    """The token printing the cell's digits on its line; a repaired one first when several
+    do (the cell does not know its field, so a repair on its line is assumed to be it)."""
+    if cell.value is None or not tokens:
+        return None
+    printed = cell.raw if cell.raw is not None else str(cell.value)
+    same = [t for t in tokens if t.text == printed]
+    return next((t for t in same if t.read), same[0] if same else None)
 
 
 def _confidence(cell: Cell, tokens: list[Token]) -> float | None:

@@ -1,6 +1,7 @@
 """A parse cache keyed by content, so a rebuild re-parses only what changed.
 
-The key is the SHA-256 of the report's bytes, its metadata file's bytes, the path it
+The key is the SHA-256 of the report's bytes, its metadata file's bytes, the OCR
+tokens kept beside a scan's text (`<year>.ocr.tsv`: they change the reading), the path it
 is reported under, and the code that reads it (every module and form file of the
 package): change any of these and the entry is simply never found again, so a stale
 entry cannot be served. Entries live in one SQLite file (.goi-cache/parse.sqlite3).
@@ -14,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from goi_site.core import paths
+from goi_site.extract.ocrtokens import sidecar as ocr_sidecar
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +38,9 @@ def report_key(source: str, text_path: Path, meta_path: Path | None, data: bytes
         digest.update(text_path.read_bytes() if data is None else data)
         if meta_path is not None and meta_path.exists():
             digest.update(b"\0meta\0" + meta_path.read_bytes())
+        tokens_path = ocr_sidecar(text_path)
+        if tokens_path.exists():
+            digest.update(b"\0ocr\0" + tokens_path.read_bytes())
     except OSError:
         return None
     return digest.hexdigest()

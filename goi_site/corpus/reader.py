@@ -11,13 +11,14 @@ import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from goi_site.check.ocrmark import mark_ocr, tokens_for
+from goi_site.check.ocrmark import mark_ocr
 from goi_site.check.plausible import implausible_values
 from goi_site.core.errors import GoiError, InputError, MetadataError
 from goi_site.core.parallel import parallel_map
 from goi_site.corpus.cache import ParseCache, report_key
 from goi_site.extract.decode import MAX_BYTES, decode
-from goi_site.extract.formats import source_text
+from goi_site.extract.formats import source_extract
+from goi_site.extract.ocrtokens import stored_tokens
 from goi_site.parse.identity import region_disagreement
 from goi_site.parse.metadata import Metadata, read_metadata, sidecar
 from goi_site.parse.parser import parse_text
@@ -52,8 +53,9 @@ def read_report(path: Path, data: bytes | None = None) -> Report:
     source = display_path(path)
     if path.is_dir():
         raise InputError("is a directory (give files, or use `goi validate DIR`)")
+    tokens = None  # a scan's OCR tokens: from its extraction, or kept beside its .txt
     if data is None or path.suffix.lower() != ".txt" or len(data) > MAX_BYTES:
-        data, _ = source_text(path)  # .txt as received; .html, .pdf, .docx extracted
+        data, _, tokens = source_extract(path)  # .txt as received; .html, .pdf, .docx extracted
     text, encoding = decode(data)
     meta = None
     meta_path = sidecar(path)
@@ -64,7 +66,9 @@ def read_report(path: Path, data: bytes | None = None) -> Report:
             raise MetadataError(
                 f"{display_path(meta_path)}: sha256 does not match the text file: the report text must be kept as received"
             )
-    report = read_text(text, source, meta, tokens_for(path, data))
+    if tokens is None:
+        tokens = stored_tokens(path)
+    report = read_text(text, source, meta, tokens)
     report.sha256 = hashlib.sha256(data).hexdigest()
     report.encoding = encoding
     return report

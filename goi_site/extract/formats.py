@@ -17,6 +17,7 @@ from goi_site.core.errors import InputError
 from goi_site.extract.pdftables import pdf_tables_text
 from goi_site.extract.htmltables import html_text
 from goi_site.extract.mdtables import markdown_text
+from goi_site.extract.ocrtokens import Extracted
 from goi_site.extract.tablegrid import Cell, clean, table_lines
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
@@ -32,6 +33,11 @@ def _cell_text(text: str) -> str:
 # ---- PDF -------------------------------------------------------------------------
 
 def pdf_text(data: bytes) -> str:
+    return pdf_extract(data)[0]
+
+
+def pdf_extract(data: bytes) -> tuple[str, tuple | None]:
+    """The text of a PDF and, for a scan read by OCR, its tokens (None for a text layer)."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -42,10 +48,10 @@ def pdf_text(data: bytes) -> str:
     with pdf:
         text = pdf_tables_text(pdf).strip()  # tables from the page geometry, see pdftables
     if not re.search(r"[\u4e00-\u9fff]", text):
-        from goi_site.extract.ocr import ocr_pdf_text  # imported here: only scans pay for the OCR engine
+        from goi_site.extract.ocr import ocr_pdf_once  # imported here: only scans pay for the OCR engine
 
-        return ocr_pdf_text(data)
-    return text + "\n"
+        return ocr_pdf_once(data)
+    return text + "\n", None
 
 
 # ---- Word ------------------------------------------------------------------------
@@ -100,6 +106,13 @@ def _docx_grid(table) -> list[list[Cell]]:
 
 def source_text(path: Path) -> tuple[bytes, str]:
     """(bytes to keep, how they were obtained) for a report source file."""
+    extracted = source_extract(path)
+    return extracted.data, extracted.how
+
+
+def source_extract(path: Path) -> Extracted:
+    """A report source file made text: bytes to keep, how they were obtained, and for a
+    scan read by OCR the tokens of its numbers."""
     suffix = path.suffix.lower()
     if suffix not in SOURCE_SUFFIXES:
         raise InputError(f"unsupported file type {suffix or '(none)'}; give .txt, .md, .html, .pdf or .docx")
@@ -115,17 +128,18 @@ def source_text(path: Path) -> tuple[bytes, str]:
         raise InputError(f"{size / 1e6:.1f} MB is too large for a report (limit {limit // 2**20} MB)")
     data = path.read_bytes()
     if suffix == ".txt":
-        return data, "text"
+        return Extracted(data, "text")
     if not data.strip():
         raise InputError("the file is empty")
     if suffix in (".md", ".markdown"):
-        return markdown_text(decode(data)[0]).encode("utf-8"), "Markdown"
+        return Extracted(markdown_text(decode(data)[0]).encode("utf-8"), "Markdown")
     if suffix in (".html", ".htm"):
-        return html_text(data).encode("utf-8"), "HTML"
+        return Extracted(html_text(data).encode("utf-8"), "HTML")
     if suffix == ".pdf":
         if not data.startswith(b"%PDF"):
             raise InputError("the file is named .pdf but is not a PDF")
-        return pdf_text(data).encode("utf-8"), "PDF"
+        text, tokens = pdf_extract(data)
+        return Extracted(text.encode("utf-8"), "PDF" if tokens is None else "OCR", tokens)
     if not data.startswith(b"PK\x03\x04"):
         raise InputError("the file is named .docx but is not a Word .docx file (an old .doc? save it as .docx)")
-    return docx_text(data).encode("utf-8"), "Word"
+    return Extracted(docx_text(data).encode("utf-8"), "Word")

@@ -4,16 +4,23 @@
 
 The text has the shape every extractor gives (one line per table row, cells separated by
 single tabs, a blank grid cell an empty field); `tokens` holds, for every number read, its
-line, field, text and the engine's confidence, so the values parsed from the text can be
-marked as OCR output (see ocrmark.py). The engine is RapidOCR (PP-OCRv4 models shipped
+line, field, text and the engine's confidence (extract/ocrtokens.py), so the values parsed
+from the text can be marked as OCR output (check/ocrmark.py). The engine is RapidOCR (PP-OCRv4 models shipped
 inside the rapidocr-onnxruntime wheel: nothing is downloaded at run time); it is imported
 only here, and this module only when a PDF has no text layer, so text reports never pay.
 
 Table structure comes from the page itself: the page is deskewed (a scan is never
 straight), ruling lines are found in the pixels (long dark runs), rows are the bands
 between horizontal rulings and cells the spans between the vertical rulings of each band;
-each OCR box goes to the cell holding its centre. Boxes outside any table become text
+each OCR box goes to the cell holding its centre. A cell the detector left empty though
+it holds ink (a lone `0` in a wide cell is easy to miss) is read again by the recogniser
+alone. A row broken by a page break is joined when its label is visibly cut; the title,
+printed over two lines in a large font, is one line. Boxes outside any table become text
 lines, grouped by their vertical overlap.
+
+Nothing here decides whether a number is right: look-alike repairs (O → 0, l → 1, 。 → .)
+are recorded in the tokens, and check/ocrmark.py keeps a value only where the form's sums
+allow it.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from functools import lru_cache
 import numpy as np
 
 from goi_site.core.errors import InputError
-from goi_site.check.ocrmark import Token, remember
+from goi_site.extract.ocrtokens import Token
 
 RENDER_DPI = 200  # scans are usually 150–300 dpi; the recogniser resizes text lines anyway
 MAX_PAGES = 60
@@ -35,7 +42,10 @@ RULE_RUN = 0.06  # a ruling line: a dark run at least this share of the page wid
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 MAX_RULE = 6  # pixels: a ruling line is thin at any scan resolution up to 300 dpi
 _SPECKS = re.compile(r"[.:,;'`·、。，：]*(\d+(?:\.\d+)?)[.:,;'`·、。，：]*")
-_LOOKALIKE_ZERO = str.maketrans({"O": "0", "o": "0", "〇": "0", "０": "0"})
+# characters the recogniser prints for digits and dots; a repair is recorded with what was
+# printed and stands only where the form's sums confirm it (check/ocrmark.py)
+_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "〇": "0", "０": "0", "D": "0",
+                            "l": "1", "I": "1", "|": "1", "ｌ": "1", "丨": "1", "。": ".", "．": "."})
 
 
 @dataclass(frozen=True)
@@ -250,6 +260,16 @@ def _engine():
     return RapidOCR()
 
 
+def read_cell(crop: np.ndarray) -> tuple[str, float]:
+    """The text of one cell image, recognised without detection (the detector misses a
+    lone small digit, typically a `0`, in a wide cell; the recogniser reads it)."""
+    result, _ = _engine()(np.stack([crop] * 3, axis=-1), use_det=False, use_cls=False, use_rec=True)
+    if not result:
+        return "", 0.0
+    text, confidence = result[0][0], result[0][1]
+    return str(text).strip(), float(confidence)
+
+
 def read_boxes(gray: np.ndarray) -> list[Box]:
     result, _ = _engine()(np.stack([gray] * 3, axis=-1), use_cls=False)
     boxes = []
@@ -295,15 +315,43 @@ def _lines(boxes: list[Box]) -> list[list[Box]]:
 def _cell_value(text: str) -> str:
     """A cell that reads as a number, give or take letter-O zeros and a speck of dust read
     as a dot or colon beside it, is that number; anything else stays as read."""
-    fixed = _SPECKS.fullmatch(text.replace(" ", "").translate(_LOOKALIKE_ZERO))
+    fixed = _SPECKS.fullmatch(text.replace(" ", "").translate(_LOOKALIKE))
     return fixed.group(1) if fixed else text
 
 
-def page_lines(gray: np.ndarray, read=read_boxes) -> list[tuple[float, list[tuple[str, float | None]]]]:
-    """(y, fields) of every line of one page; a field is (text, confidence of a number)."""
+CELL_MARGIN = 5  # pixels kept clear of the rulings when looking for ink inside a cell
+CELL_INK = 20  # dark pixels: fewer is dust, not a character
+CELL_PAD = 8
+
+
+def inked_crop(page: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray | None:
+    """The ink inside one grid cell, cropped with a white border, or None for a blank cell
+    (paper, dust, the trace of an erased ruling)."""
+    inner = page[top + CELL_MARGIN : bottom - CELL_MARGIN + 1, left + CELL_MARGIN : right - CELL_MARGIN + 1]
+    if inner.size == 0:
+        return None
+    ink = inner < INK
+    if int(ink.sum()) < CELL_INK:
+        return None
+    rows = np.flatnonzero(ink.sum(axis=1) >= 2)  # a row of ink, not one dust pixel
+    cols = np.flatnonzero(ink.sum(axis=0) >= 2)
+    if len(rows) == 0 or len(cols) == 0 or rows[-1] - rows[0] < 8:
+        return None  # too flat to be a character (a ruling's trace)
+    if rows[-1] - rows[0] >= 0.9 * (inner.shape[0] - 1) and cols[-1] - cols[0] < 6:
+        return None  # a thin stroke from the top of the cell to its bottom: a vertical ruling's trace, not a 1
+    crop = inner[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return np.pad(crop, CELL_PAD, constant_values=255)
+
+
+def page_lines(gray: np.ndarray, read=read_boxes, reread=read_cell) -> list[tuple[float, list[tuple[str, float | None]], float]]:
+    """(y, fields, height) of every line of one page, top to bottom; a field is (text,
+    confidence of a number); height is a text line's glyph height (0 for a table row).
+    `reread`: the recogniser for a grid cell the detector left empty though it holds ink
+    (None: such cells stay empty)."""
     gray = straighten(gray)
     grids = find_grids(gray)
-    boxes = read(erase_rulings(gray, grids) if grids else gray)
+    page = erase_rulings(gray, grids) if grids else gray
+    boxes = read(page)
     placed: dict[tuple[int, int, int], list[Box]] = {}
     loose: list[Box] = []
     for box in boxes:
@@ -317,49 +365,134 @@ def page_lines(gray: np.ndarray, read=read_boxes) -> list[tuple[float, list[tupl
                 break
         else:
             loose.append(box)
-    out: list[tuple[float, list[tuple[str, float | None]]]] = []
+    if reread is not None:
+        _reread_empty_cells(page, grids, placed, reread)
+    out: list[tuple[float, list[tuple[str, float | None]], float]] = []
     for line in _lines(loose):
-        out.append((min(b.y0 for b in line), [(_join(line), None)]))
+        out.append((min(b.y0 for b in line), [(_join(line), None, "")], float(np.median([b.y1 - b.y0 for b in line]))))
     for g, grid in enumerate(grids):
         for r, (top, _) in enumerate(grid.rows):
             fields = []
             for c in range(len(grid.columns[r]) - 1):
                 cell = placed.get((g, r, c), [])
-                text = _cell_value(_join(cell))
+                printed = _join(cell)
+                text = _cell_value(printed)
                 number = _NUMBER.fullmatch(text)
-                fields.append((text, min(b.confidence for b in cell) if number else None))
-            if any(text for text, _ in fields):
-                out.append((top, fields))
+                repaired = printed if number and printed != text else ""
+                fields.append((text, min(b.confidence for b in cell) if number else None, repaired))
+            if any(text for text, _, _ in fields):
+                out.append((top, fields, 0.0))
     out.sort(key=lambda item: item[0])
     return out
 
 
-def ocr_pdf(data: bytes, read=read_boxes) -> tuple[str, list[Token]]:
+def _reread_empty_cells(page: np.ndarray, grids: list[Grid], placed: dict, reread) -> None:
+    for g, grid in enumerate(grids):
+        for r, (top, bottom) in enumerate(grid.rows):
+            edges = grid.columns[r]
+            for c in range(len(edges) - 1):
+                if (g, r, c) in placed:
+                    continue
+                crop = inked_crop(page, top, bottom, edges[c], edges[c + 1])
+                if crop is None:
+                    continue
+                text, confidence = reread(crop)
+                if text:
+                    placed[(g, r, c)] = [Box(text, edges[c], top, edges[c + 1], bottom, confidence)]
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+TITLE_RATIO = 1.15  # a title's text boxes are this much taller than the body's (measured: 58 px vs 47 at 200 dpi)
+
+
+def _title_joined(page: list) -> list:
+    """The report's title printed over two or more lines in a large font (淮安市洪泽区人民政府 /
+    2024年政府信息公开工作年度报告) is one line, as a text layer gives it: the first lines of
+    the first page whose glyphs are clearly taller than the body text's are joined."""
+    heights = [h for _, _, h in page if h]
+    if len(heights) < 4:
+        return page
+    body = float(np.median(heights))
+    start = next((i for i, (_, fields, h) in enumerate(page) if h and _CJK.search(fields[0][0])), None)
+    if start is None or page[start][2] < TITLE_RATIO * body:
+        return page
+    end = start
+    while end + 1 < len(page) and page[end + 1][2] >= TITLE_RATIO * body and len(page[end + 1][1]) == 1:
+        end += 1
+    if end == start:
+        return page
+    joined = "".join(fields[0][0] for _, fields, _ in page[start : end + 1])
+    return page[:start] + [(page[start][0], [(joined, None, "")], page[start][2])] + page[end + 1 :]
+
+
+def _unbalanced(before: str, after: str) -> bool:
+    opened = lambda text: text.count("（") + text.count("(") - text.count("）") - text.count(")")  # noqa: E731
+    return opened(before) > 0 and opened(after) < 0
+
+
+def _rows_joined_across_pages(pages: list[list]) -> list[list[tuple[str, float | None, str]]]:
+    """Every line's fields, page after page, with a table row broken by a page break made
+    one row: when a page's first table row holds only text (a wrapped label's last lines,
+    no number) in a row of the same cells as the previous page's last table row, nothing
+    but page furniture (a page number, no Chinese) lies between them, and the label is
+    visibly cut (a bracket opened before the break and closed after it: `（二）部分公开（区分
+    处理的，只` / `计这一情形，不计其他情形）`), its texts are appended to that row's cells.
+    Without that sign the rows stay apart: a new block of the same table (第二十条第（八）项)
+    also starts a page with a text-only row."""
+    out: list[list[tuple[str, float | None, str]]] = []
+    last_row: int | None = None  # index in out of the previous page's last table row
+    for page in pages:
+        between = True  # nothing with Chinese text yet on this page
+        for _, fields, _ in page:
+            table_row = len(fields) > 1
+            if table_row and between and last_row is not None and len(out[last_row]) == len(fields) \
+                    and all(confidence is None for _, confidence, _ in fields) \
+                    and not any(_NUMBER.search(text) and not _CJK.search(text) for text, _, _ in fields) \
+                    and all(not _CJK.search(" ".join(t for t, _, _ in line)) for line in out[last_row + 1 :]) \
+                    and _unbalanced("".join(t for t, _, _ in out[last_row]), "".join(t for t, _, _ in fields)):
+                out[last_row] = [(a + b, confidence, repaired)
+                                 for (a, confidence, repaired), (b, _, _) in zip(out[last_row], fields)]
+                between = False
+                continue
+            if _CJK.search(" ".join(text for text, _, _ in fields)):
+                between = False
+            out.append(fields)
+            if table_row:
+                last_row = len(out) - 1
+    return out
+
+
+def ocr_pdf(data: bytes, read=read_boxes, reread=read_cell) -> tuple[str, list[Token]]:
     """The text of a scanned PDF, and the confidence of every number in it.
-    `read`: the engine, page image → boxes (bench/ocr_bench.py compares another)."""
+    `read`: the engine, page image → boxes, and `reread`, cell image → text (bench/ocr_bench.py
+    compares another engine, without the re-reading)."""
+    pages = [page_lines(gray, read, reread) for gray in page_images(data)]
+    if pages:
+        pages[0] = _title_joined(pages[0])
     lines: list[str] = []
     tokens: list[Token] = []
-    for gray in page_images(data):
-        for _, fields in page_lines(gray, read):
-            for index, (text, confidence) in enumerate(fields):
-                if confidence is not None:
-                    tokens.append(Token(len(lines) + 1, index, text, round(confidence, 3)))
-            lines.append("\t".join(text.replace("\t", " ") for text, _ in fields))
+    for fields in _rows_joined_across_pages(pages):
+        for index, (text, confidence, repaired) in enumerate(fields):
+            if confidence is not None:
+                tokens.append(Token(len(lines) + 1, index, text, round(confidence, 3), repaired))
+        lines.append("\t".join(text.replace("\t", " ") for text, _, _ in fields))
     text = "\n".join(lines).strip("\n")
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise InputError("the PDF has no text layer, and OCR found no Chinese text on its pages")
     return text + "\n", tokens
 
 
-def ocr_pdf_text(data: bytes) -> str:
-    """The text of a scanned PDF; its tokens are remembered for the reader (ocrmark.tokens_for).
-    A scan read once in this process is not read again (OCR takes seconds per page)."""
+def ocr_pdf_once(data: bytes) -> tuple[str, tuple[Token, ...]]:
+    """The text of a scanned PDF and its tokens, returned together (the caller hands the
+    tokens on). A scan read once in this process is not read again: OCR takes seconds per
+    page, and `goi add` then `goi parse` of the same file in one process is common in tests."""
     key = hashlib.sha256(data).hexdigest()
     if key not in _DONE:
-        _DONE[key] = ocr_pdf(data)
-    text, tokens = _DONE[key]
-    remember(text.encode("utf-8"), tokens)
-    return text
+        text, tokens = ocr_pdf(data)
+        _DONE[key] = (text, tuple(tokens))
+        while len(_DONE) > 8:  # a few scans, not a whole corpus, stay in memory
+            _DONE.pop(next(iter(_DONE)))
+    return _DONE[key]
 
 
-_DONE: dict[str, tuple[str, list[Token]]] = {}
+_DONE: dict[str, tuple[str, tuple[Token, ...]]] = {}

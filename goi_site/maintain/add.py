@@ -26,12 +26,12 @@ from goi_site.check.rules import check_corpus
 from goi_site.extract.decode import decode
 from goi_site.form.divisions import load_divisions
 from goi_site.core.errors import GoiError, InputError
-from goi_site.extract.formats import SOURCE_SUFFIXES, source_text
+from goi_site.extract.formats import SOURCE_SUFFIXES, source_extract
 from goi_site.maintain.fetch import TIMEOUT_SECONDS, fetch, is_url
 from goi_site.parse.metadata import Metadata, region_parts, sidecar, year_problem
 from goi_site.extract.pagemeta import page_hints
-from goi_site.check.ocrmark import tokens_for, tokens_tsv
-from goi_site.check.ocrmark import sidecar as ocr_sidecar
+from goi_site.extract.ocrtokens import sidecar as ocr_sidecar
+from goi_site.extract.ocrtokens import stored_tokens, tokens_tsv
 from goi_site.parse.parser import parse_text
 from goi_site.corpus.load import checked
 from goi_site.corpus.reader import display_path, read_report, read_text, relocated
@@ -69,9 +69,10 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
                replace: bool = False, dry_run: bool = False, allow_findings: bool = False,
                source_name: str | None = None) -> Added:
     """`source_name`: what to record as the origin when `source` is a temporary copy (a download)."""
-    data, how = source_text(source)
-    tokens = tokens_for(source, data)  # the confidences of a scan read by OCR; None otherwise
-    how = "OCR" if tokens is not None else how
+    data, how, tokens = source_extract(source)  # tokens: the confidences of a scan read by OCR
+    if tokens is None:  # a .txt that was read by OCR keeps its confidences beside it
+        tokens = stored_tokens(source)
+        how = "OCR" if tokens is not None else how
     text, _ = decode(data)
     first = parse_text(text, source=display_path(source))  # what the text says, to propose the metadata
     meta = Metadata(
