@@ -77,11 +77,16 @@ def unlabelled(chosen: dict[int, Occurrence], found: list[Occurrence], lines: tu
         prev, after = chosen[index - 1], chosen[index + 1]
         width, prev_width = len(line.cells), len(before.cells)
         numbers = prev.numbers
-        if len(numbers) == prev_width + width and numbers[prev_width].line != numbers[prev_width - 1].line:
-            chosen[index - 1] = Occurrence(prev.position, prev.label_line, prev.candidates, numbers[:prev_width], prev.typo)
-            chosen[index] = Occurrence(prev.position + prev_width, numbers[prev_width].line, [index], numbers[prev_width:], unlabelled=True)
+        # blank cells of grid lines (a row padded with empty cells) hold no line's value
+        filled = [i for i, p in enumerate(numbers) if not p.blank]
+        if len(filled) == prev_width + width and numbers[filled[prev_width]].line != numbers[filled[prev_width - 1]].line:
+            cut = filled[prev_width - 1] + 1
+            while cut < len(numbers) and numbers[cut].blank and numbers[cut].line == numbers[cut - 1].line:
+                cut += 1  # the blanks that end the row before stay with it
+            chosen[index - 1] = Occurrence(prev.position, prev.label_line, prev.candidates, numbers[:cut], prev.typo)
+            chosen[index] = Occurrence(prev.position + cut, numbers[cut].line, [index], numbers[cut:], unlabelled=True)
             continue
         orphans = [o for o in found if not o.candidates and prev.position < o.position < after.position]
-        if len(orphans) == 1 and len(orphans[0].numbers) == width:
+        if len(orphans) == 1 and sum(1 for p in orphans[0].numbers if not p.blank) == width:
             o = orphans[0]
             chosen[index] = Occurrence(o.position, o.numbers[0].line, [index], o.numbers, unlabelled=True)
