@@ -259,17 +259,26 @@ def resolve(pending: list[Pending], cells: dict[CellRef, Cell]) -> None:
     form = load_form()
     by_ref = {ref: (p, i) for p in pending for i, ref in enumerate(p.line.cells)}
     rules = [r for r in form.rules.values() if r.for_each == "column" and not r.across_years and r.left]
-    equations = []
+    equations, whole = [], []
     for rule in rules:
+        columns = []
         for column in form.columns:
             terms = [(CellRef(rule.table, row, column), side) for side, ids in ((1, rule.left), (-1, rule.right)) for row in ids]
-            if all(ref in cells or ref in by_ref for ref, _ in terms) and any(ref in by_ref for ref, _ in terms):
+            # a row the edition does not have (2019's one （六）其他处理 row) is no term
+            terms = [(ref, side) for ref, side in terms if ref in cells or ref in by_ref]
+            if any(ref in by_ref for ref, _ in terms):
                 equations.append((rule.id, terms))
+                columns.append(terms)
+        if len(columns) > 1:
+            whole.append((rule.id, columns))
     changed = True
     while changed:
         changed = False
         for rule_id, terms in equations:
             changed |= _narrow(rule_id, terms, cells, by_ref)
+        if not changed:  # one column at a time decides no more: every column of a rule at once
+            for rule_id, columns in whole:
+                changed |= _narrow_rows(rule_id, columns, cells, by_ref)
 
 
 def _narrow(rule_id: str, terms, cells: dict[CellRef, Cell], by_ref) -> bool:
@@ -326,6 +335,76 @@ def _narrow(rule_id: str, terms, cells: dict[CellRef, Cell], by_ref) -> bool:
                 p.rules.add(rule_id)
                 unknown[k][3] = {r[i] for r in kept} - {None}
                 narrowed = True
+    return narrowed
+
+
+def _narrow_rows(rule_id: str, columns: list, cells: dict[CellRef, Cell], by_ref) -> bool:
+    """Apply one rule to every column at once: a row's reading is a vector, and it stays
+    only if readings of the other rows complete the rule in all those columns together.
+
+    Two ambiguous outcome rows can each fit every column alone while only one pair of
+    their readings adds up to the 总计 row in all seven. Dynamic programming over the
+    rows of the rule: the set of partial sums (vectors) reachable before and after each
+    row, never the product of the rows' readings. Columns where a term can be anything
+    (a cell not printed, a blank slot) are left out.
+    """
+    kept_columns, rows = [], {}
+    for terms in columns:
+        ok = True
+        for ref, side in terms:
+            if ref in by_ref:
+                p, i = by_ref[ref]
+                if not 0 < p.count == len(p.readings) or any(r[i] is None for r in p.readings):
+                    ok = False
+            elif cells[ref].value is None:
+                ok = False
+        if ok:
+            kept_columns.append(terms)
+    if len(kept_columns) < 2:
+        return False
+    constant = [0] * len(kept_columns)
+    for c, terms in enumerate(kept_columns):
+        for ref, side in terms:
+            if ref in by_ref:
+                p, i = by_ref[ref]
+                rows.setdefault(id(p), [p, side, []])[2].append((c, i))
+            else:
+                constant[c] += side * cells[ref].value
+    terms = [t for t in rows.values() if len(t[2]) == len(kept_columns)]
+    if len(terms) != len(rows) or len(terms) < 2:
+        return False  # a row in some columns only: per column is all that can be said
+    width = len(kept_columns)
+
+    def vector(term, reading):
+        side, where = term[1], term[2]
+        out = [0] * width
+        for c, i in where:
+            out[c] = side * reading[i]
+        return tuple(out)
+
+    vectors = [[vector(t, r) for r in t[0].readings] for t in terms]
+    before = [{tuple(constant)}]
+    for options in vectors[:-1]:
+        sums = {tuple(a + b for a, b in zip(f, v)) for f in before[-1] for v in set(options)}
+        if len(sums) > MAX_SUMS:
+            return False
+        before.append(sums)
+    after = [{tuple([0] * width)}]
+    for options in reversed(vectors[1:]):
+        sums = {tuple(a + b for a, b in zip(f, v)) for f in after[-1] for v in set(options)}
+        if len(sums) > MAX_SUMS:
+            return False
+        after.append(sums)
+    after.reverse()  # after[j]: sums of the rows after row j
+    narrowed = False
+    for j, term in enumerate(terms):
+        p = term[0]
+        fits = [any(tuple(-a - b for a, b in zip(f, v)) in after[j] for f in before[j]) for v in vectors[j]]
+        if not all(fits):
+            p.readings = [r for r, fit in zip(p.readings, fits) if fit]
+            p.count = len(p.readings)
+            p.rules.add(rule_id)
+            narrowed = True
     return narrowed
 
 

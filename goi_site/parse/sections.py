@@ -11,7 +11,8 @@ guessing:
   numbers each, joined in order;
 - by heading: a line still not found, that is its table's only line, is the first
   run of exactly its width of numbers after the table's heading (its title) and
-  before the next table's.
+  before the next table's, or one string of at least that many digits (its cells run
+  together, split where the group totals leave one split).
 
 And a row that lost its label (a PDF→Markdown conversion): a line of the form not
 found whose neighbours were is the run of exactly its width of numbers between
@@ -59,12 +60,17 @@ def by_heading(chosen: dict[int, Occurrence], stream: list[Piece], lines: tuple[
             if piece is not None and piece.number:
                 run.append(piece)
                 continue
-            if len(run) == len(line.cells):
+            if len(run) == len(line.cells) or (len(run) == 1 and _digit_string(run[0], len(line.cells))):
                 chosen[index] = Occurrence(position - len(run), stream[start].line, [index], run)
                 break
             run = []
             if piece is None or any(t in match_key(piece.text) for t in later):
                 break
+
+
+def _digit_string(piece: Piece, width: int) -> bool:
+    """One string of at least `width` digits: the line's cells run together (split by recover)."""
+    return piece.text.isdigit() and len(piece.text) >= width
 
 
 def unlabelled(chosen: dict[int, Occurrence], found: list[Occurrence], lines: tuple[Line, ...]) -> None:
