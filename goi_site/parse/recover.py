@@ -12,13 +12,22 @@ Two ways a row loses its cell boundaries, and each gives a set of readings:
   slots are blank (unknown, not 0). A placement is refuted only by a sum whose
   cells are all known, or by known parts that already exceed the total.
 
-A row with exactly one reading is recovered. Otherwise the table's column
-equations (balance, outcome_sum: `for_each: column` rules of the form) may fix a
-cell from the other rows (every other cell of the equation known); the fixed
-values filter the readings, and the loop runs until nothing changes. A row still
-not down to one reading stays empty, with a finding naming some of its readings.
-Nothing is guessed: an equation the agency's numbers break can only remove
-readings, and a row with none left stays empty too.
+- dropped and run together: the text had already lost an empty cell (a short row)
+  when its separators went too (`（一）予以公开000000` in a row of seven). Tried only
+  when no split of all the cells fits, once, before the table's equations: the lost
+  cell is any one its row sum fixes, and places that give the same values (a 0 lost
+  among zeros) are one reading.
+
+A row with exactly one reading is recovered. Otherwise the table's column equations
+(balance, outcome_sum: `for_each: column` rules of the form) narrow the readings:
+a reading stays only if the other rows of the equation have readings (or printed
+cells) that complete it, so rows decide each other, and a row decided by one
+equation is a constraint in the next; the loop runs until nothing changes. A row
+with too many readings to keep is narrowed by the cell an equation fixes when it is
+the one unknown, its splits counted again with that cell. A row still not down to
+one reading stays empty, with a finding naming some of its readings. Nothing is
+guessed: an equation the agency's numbers break can only remove readings, and a row
+with none left stays empty too.
 """
 
 from __future__ import annotations
@@ -259,26 +268,19 @@ def resolve(pending: list[Pending], cells: dict[CellRef, Cell]) -> None:
     form = load_form()
     by_ref = {ref: (p, i) for p in pending for i, ref in enumerate(p.line.cells)}
     rules = [r for r in form.rules.values() if r.for_each == "column" and not r.across_years and r.left]
-    equations, whole = [], []
+    equations = []
     for rule in rules:
-        columns = []
         for column in form.columns:
             terms = [(CellRef(rule.table, row, column), side) for side, ids in ((1, rule.left), (-1, rule.right)) for row in ids]
             # a row the edition does not have (2019's one （六）其他处理 row) is no term
             terms = [(ref, side) for ref, side in terms if ref in cells or ref in by_ref]
             if any(ref in by_ref for ref, _ in terms):
                 equations.append((rule.id, terms))
-                columns.append(terms)
-        if len(columns) > 1:
-            whole.append((rule.id, columns))
     changed = True
     while changed:
         changed = False
         for rule_id, terms in equations:
             changed |= _narrow(rule_id, terms, cells, by_ref)
-        if not changed:  # one column at a time decides no more: every column of a rule at once
-            for rule_id, columns in whole:
-                changed |= _narrow_rows(rule_id, columns, cells, by_ref)
 
 
 def _narrow(rule_id: str, terms, cells: dict[CellRef, Cell], by_ref) -> bool:
@@ -336,87 +338,6 @@ def _narrow(rule_id: str, terms, cells: dict[CellRef, Cell], by_ref) -> bool:
                 unknown[k][3] = {r[i] for r in kept} - {None}
                 narrowed = True
     return narrowed
-
-
-def _narrow_rows(rule_id: str, columns: list, cells: dict[CellRef, Cell], by_ref) -> bool:
-    """Apply one rule to every column at once: a row's reading is a vector, and it stays
-    only if readings of the other rows complete the rule in all those columns together.
-
-    Two ambiguous outcome rows can each fit every column alone while only one pair of
-    their readings adds up to the 总计 row in all seven. Dynamic programming over the
-    rows of the rule: the set of partial sums (vectors) reachable before and after each
-    row, never the product of the rows' readings. Columns where a term can be anything
-    (a cell not printed, a blank slot) are left out.
-    """
-    kept_columns, rows = [], {}
-    for terms in columns:
-        ok = True
-        for ref, side in terms:
-            if ref in by_ref:
-                p, i = by_ref[ref]
-                if not 0 < p.count == len(p.readings) or any(r[i] is None for r in p.readings):
-                    ok = False
-            elif cells[ref].value is None:
-                ok = False
-        if ok:
-            kept_columns.append(terms)
-    if len(kept_columns) < 2:
-        return False
-    constant = [0] * len(kept_columns)
-    for c, terms in enumerate(kept_columns):
-        for ref, side in terms:
-            if ref in by_ref:
-                p, i = by_ref[ref]
-                rows.setdefault(id(p), [p, side, []])[2].append((c, i))
-            else:
-                constant[c] += side * cells[ref].value
-    terms = [t for t in rows.values() if len(t[2]) == len(kept_columns)]
-    if len(terms) != len(rows) or len(terms) < 2:
-        return False  # a row in some columns only: per column is all that can be said
-    width = len(kept_columns)
-
-    def vector(term, reading):
-        side, where = term[1], term[2]
-        out = [0] * width
-        for c, i in where:
-            out[c] = side * reading[i]
-        return tuple(out)
-
-    vectors = [[vector(t, r) for r in t[0].readings] for t in terms]
-    before = [{tuple(constant)}]
-    for options in vectors[:-1]:
-        sums = {tuple(a + b for a, b in zip(f, v)) for f in before[-1] for v in set(options)}
-        if len(sums) > MAX_SUMS:
-            return False
-        before.append(sums)
-    after = [{tuple([0] * width)}]
-    for options in reversed(vectors[1:]):
-        sums = {tuple(a + b for a, b in zip(f, v)) for f in after[-1] for v in set(options)}
-        if len(sums) > MAX_SUMS:
-            return False
-        after.append(sums)
-    after.reverse()  # after[j]: sums of the rows after row j
-    narrowed = False
-    for j, term in enumerate(terms):
-        p = term[0]
-        fits = [any(tuple(-a - b for a, b in zip(f, v)) in after[j] for f in before[j]) for v in vectors[j]]
-        if not all(fits):
-            p.readings = [r for r, fit in zip(p.readings, fits) if fit]
-            p.count = len(p.readings)
-            p.rules.add(rule_id)
-            narrowed = True
-    return narrowed
-
-
-def _value(cells: dict[CellRef, Cell], ref: CellRef, by_ref) -> int | None:
-    cell = cells.get(ref)
-    if cell is not None:
-        return cell.value
-    if ref in by_ref:
-        pending, index = by_ref[ref]
-        if pending.count == 1:
-            return pending.readings[0][index]
-    return None
 
 
 def finish(p: Pending) -> list[Cell]:
