@@ -143,3 +143,18 @@ def test_a_lost_cell_no_sum_fixes_has_no_reading():
 def test_long_digit_strings_are_counted_not_enumerated(digits):
     p = recover.run_together(line("granted"), digits, 1)
     assert p.count == 0 or len(p.readings) <= recover.MAX_READINGS
+
+
+# ---- collapsed rows -------------------------------------------------------------------------------
+
+
+def test_one_value_then_a_run_of_pipes_is_placed_only_where_the_equations_decide():
+    text = (FIXTURES / "quirks" / "collapsed.txt").read_text(encoding="utf-8")
+    text = text.replace("（四）无法提供 1.本机关不掌握相关政府信息\n\n\n\n\n\n\n2\n", "（四）无法提供 1.本机关不掌握相关政府信息 | 2 ||||||\n")
+    report = parse_text(text)
+    # the pipes after 2 do not hold its columns: the outcome sums leave only the 总计 slot
+    assert row(report, "unavailable_not_held") == [None] * 6 + [2]
+    # with the balance's other rows not all known, a lone 1 fits the 自然人 and the 总计 slot
+    report = parse_text(text.replace("四、结转下年度继续办理 1 0 0 0 0 0 1", "四、结转下年度继续办理 | 1 ||||||"))
+    assert row(report, "carried_forward") == [None] * 7 and row(report, "new") == [None] * 7
+    assert [f.line for f in report.findings if f.rule == "short_row"] == [13, 37]
