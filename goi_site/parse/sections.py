@@ -11,7 +11,8 @@ guessing:
   numbers each, joined in order;
 - by heading: a line still not found, that is its table's only line, is the first
   run of exactly its width of numbers after the table's heading (its title) and
-  before the next table's.
+  before the next table's, or one string of at least that many digits (its cells run
+  together, split where the group totals leave one split).
 
 And a row that lost its label (a PDF→Markdown conversion): a line of the form not
 found whose neighbours were is the run of exactly its width of numbers between
@@ -59,12 +60,17 @@ def by_heading(chosen: dict[int, Occurrence], stream: list[Piece], lines: tuple[
             if piece is not None and piece.number:
                 run.append(piece)
                 continue
-            if len(run) == len(line.cells):
+            if len(run) == len(line.cells) or (len(run) == 1 and _digit_string(run[0], len(line.cells))):
                 chosen[index] = Occurrence(position - len(run), stream[start].line, [index], run)
                 break
             run = []
             if piece is None or any(t in match_key(piece.text) for t in later):
                 break
+
+
+def _digit_string(piece: Piece, width: int) -> bool:
+    """One string of at least `width` digits: the line's cells run together (split by recover)."""
+    return piece.text.isdigit() and len(piece.text) >= width
 
 
 def unlabelled(chosen: dict[int, Occurrence], found: list[Occurrence], lines: tuple[Line, ...]) -> None:
@@ -77,11 +83,16 @@ def unlabelled(chosen: dict[int, Occurrence], found: list[Occurrence], lines: tu
         prev, after = chosen[index - 1], chosen[index + 1]
         width, prev_width = len(line.cells), len(before.cells)
         numbers = prev.numbers
-        if len(numbers) == prev_width + width and numbers[prev_width].line != numbers[prev_width - 1].line:
-            chosen[index - 1] = Occurrence(prev.position, prev.label_line, prev.candidates, numbers[:prev_width], prev.typo)
-            chosen[index] = Occurrence(prev.position + prev_width, numbers[prev_width].line, [index], numbers[prev_width:], unlabelled=True)
+        # blank cells of grid lines (a row padded with empty cells) hold no line's value
+        filled = [i for i, p in enumerate(numbers) if not p.blank]
+        if len(filled) == prev_width + width and numbers[filled[prev_width]].line != numbers[filled[prev_width - 1]].line:
+            cut = filled[prev_width - 1] + 1
+            while cut < len(numbers) and numbers[cut].blank and numbers[cut].line == numbers[cut - 1].line:
+                cut += 1  # the blanks that end the row before stay with it
+            chosen[index - 1] = Occurrence(prev.position, prev.label_line, prev.candidates, numbers[:cut], prev.typo)
+            chosen[index] = Occurrence(prev.position + cut, numbers[cut].line, [index], numbers[cut:], unlabelled=True)
             continue
         orphans = [o for o in found if not o.candidates and prev.position < o.position < after.position]
-        if len(orphans) == 1 and len(orphans[0].numbers) == width:
+        if len(orphans) == 1 and sum(1 for p in orphans[0].numbers if not p.blank) == width:
             o = orphans[0]
             chosen[index] = Occurrence(o.position, o.numbers[0].line, [index], o.numbers, unlabelled=True)
