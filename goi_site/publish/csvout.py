@@ -2,32 +2,34 @@
 BOM-less UTF-8 as GBK), CRLF line ends, formula injection neutralised, numbers left
 as numbers, a missing value as an empty cell (never 0).
 
-A frame is written by Arrow's CSV writer (C++, fast) after every column is rendered to
-its CSV text: text through `safe_cell`, counts as integers, exact numbers (a count or
-an amount as printed) without a trailing ".0". Arrow quotes every text value, which is
-not the CSV Excel users have always got from us, so Arrow writes unquoted and a chunk
-whose text needs quoting (a comma, a quote, a line break) goes through the stdlib csv
-writer instead, whose minimal quoting is the same bytes Arrow gives for the rest.
+A frame is rendered column by column: each distinct text value once (through
+`safe_cell`, then quoted as Python's csv module quotes: only when it holds a comma, a
+quote or a line break), counts as integers, exact numbers (a count or an amount as
+printed) without a trailing ".0". Arrow then joins the columns of every row into its
+line in C++ (`binary_join_element_wise`), so a chunk of a million rows is one string
+array whose bytes are written whole, or by row slices (an agency's reports) or row
+numbers (a year's). Arrow's own CSV writer is not used: it quotes every text value
+("needed" style) or refuses a comma ("none"), and neither is the CSV we publish.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
+import pyarrow.compute as pc
 
 # OWASP CSV injection: a text cell starting with one of these is run as a formula.
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = (",", '"', "\r", "\n")
 BOM = b"\xef\xbb\xbf"
+EOL = "\r\n"
 
 
 def safe_cell(value) -> str:
+    """One cell's text (chart CSVs use it too): formula-safe, missing empty, numbers as numbers."""
     if value is None or value is pd.NA:
         return ""
     if isinstance(value, bool):
@@ -44,55 +46,94 @@ def safe_cell(value) -> str:
     return text
 
 
+def quoted(text: str) -> str:
+    """A field as csv.QUOTE_MINIMAL writes it (delimiter ",", quote '"', CRLF lines)."""
+    if any(ch in text for ch in _NEEDS_QUOTES):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def exact_number(value: float) -> str:
     """A count or an amount as the report printed it: 12, not 12.0; 0.5 stays 0.5."""
     return str(int(value)) if value == int(value) else repr(value)
 
 
+def _from_uniques(codes: np.ndarray, uniques, render) -> pa.Array:
+    texts = pa.array([quoted(render(u)) for u in uniques] + [""], type=pa.string())
+    codes = np.where(codes < 0, len(uniques), codes).astype(np.int32)
+    return texts.take(pa.array(codes))
+
+
 def _rendered(series: pd.Series, exact: bool) -> pa.Array:
-    """A column as the Arrow array of its CSV text (dictionary-encoded: most columns repeat)."""
-    if series.dtype == "Int64":
-        return pa.array(series.array, type=pa.int64())
-    if pd.api.types.is_float_dtype(series.dtype):
-        render = exact_number if exact else safe_cell
-    else:
-        render = safe_cell
-    if isinstance(series.dtype, pd.CategoricalDtype):
+    """A column as the Arrow array of its CSV fields (no nulls: a missing value is "")."""
+    dtype = series.dtype
+    if dtype == "Int64":
+        return pc.fill_null(pc.cast(pa.array(series.array, type=pa.int64()), pa.string()), "")
+    if pd.api.types.is_float_dtype(dtype) and exact:
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+        missing = np.isnan(numbers)
+        whole = ~missing & (numbers == np.floor(np.where(missing, 0, numbers)))
+        ints = np.where(whole, numbers, 0).astype(np.int64)
+        text = pc.cast(pa.array(ints, mask=~whole), pa.string())
+        if (~missing & ~whole).any():  # amounts with decimals: each distinct one rendered once
+            others = ~missing & ~whole
+            codes, uniques = pd.factorize(numbers[others])
+            rest = np.full(len(numbers), -1, dtype=np.int64)
+            rest[others] = codes
+            text = pc.coalesce(text, pc.if_else(pa.array(others), _from_uniques(rest, uniques, exact_number),
+                                                 pa.scalar(None, pa.string())))
+        return pc.fill_null(text, "")
+    if isinstance(dtype, pd.CategoricalDtype):
         codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
     else:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = pa.array([render(float(u) if render is exact_number else u) for u in uniques], type=pa.string())
-    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
-    return pa.DictionaryArray.from_arrays(indices, texts)
+    return _from_uniques(codes, list(uniques), safe_cell)
+
+
+def header_line(fields) -> bytes:
+    return (",".join(quoted(f.name) for f in fields) + EOL).encode("utf-8")
 
 
 class Rendered:
-    """A frame as the Arrow table of its CSV text, rendered once and written whole or in
-    row slices (a chunk's years, an agency's reports)."""
+    """A frame as the CSV lines of its rows (one Arrow string array), rendered once and
+    written whole, by a slice of rows (an agency's reports) or by row numbers (a year's)."""
 
     def __init__(self, frame: pd.DataFrame, fields):
-        self.names = [f.name for f in fields]
-        arrays = [_rendered(frame[f.name], f.exact) for f in fields]
-        self.quoted = any(_needs_quotes(a) for a in arrays)
-        self.table = pa.Table.from_arrays(
-            [a.dictionary_decode() if pa.types.is_dictionary(a.type) else a for a in arrays], names=self.names)
+        columns = [_rendered(frame[f.name], f.exact) for f in fields]
+        if len(frame):
+            lines = pc.binary_join_element_wise(*columns, ",")
+            self.lines = pc.binary_join_element_wise(lines, EOL, "")
+        else:
+            self.lines = pa.array([], type=pa.string())
+        if isinstance(self.lines, pa.ChunkedArray):
+            self.lines = self.lines.combine_chunks()
+
+    def __len__(self) -> int:
+        return len(self.lines)
 
     def write(self, handle, rows=None) -> int:
-        """Append the rows (all, or a slice/array of row numbers) to a binary handle."""
-        table = self.table if rows is None else (self.table.slice(rows.start, rows.stop - rows.start)
-                                                 if isinstance(rows, slice) else self.table.take(rows))
-        if not table.num_rows:
-            return 0
-        if self.quoted:
-            handle.write(_stdlib_csv(zip(*(c.to_pylist() for c in table.columns))))
+        """Append the rows (all, a slice, or an array of row numbers) to a binary handle."""
+        if rows is None:
+            lines = self.lines
+        elif isinstance(rows, slice):
+            lines = self.lines[rows]
         else:
-            pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=False, quoting_style="none", eol="\r\n"))
-        return table.num_rows
+            lines = self.lines.take(pa.array(rows))
+        if len(lines):
+            handle.write(_bytes_of(lines))
+        return len(lines)
+
+
+def _bytes_of(lines: pa.StringArray) -> memoryview:
+    """The concatenated text of a (non-null) string array: its data buffer between its first
+    and last offsets, without a copy."""
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=lines.offset * 4)
+    return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
 
 
 def write_header(handle, fields) -> None:
     handle.write(BOM)
-    handle.write(_stdlib_csv([[f.name for f in fields]]))
+    handle.write(header_line(fields))
 
 
 def write_csv(frame: pd.DataFrame, fields, handle, header: bool = True) -> int:
@@ -101,15 +142,3 @@ def write_csv(frame: pd.DataFrame, fields, handle, header: bool = True) -> int:
     if header:
         write_header(handle, fields)
     return Rendered(frame, fields).write(handle) if len(frame) else 0
-
-
-def _needs_quotes(array: pa.Array) -> bool:
-    if not pa.types.is_dictionary(array.type):
-        return False
-    return any(ch in text for text in array.dictionary.to_pylist() for ch in _NEEDS_QUOTES)
-
-
-def _stdlib_csv(rows) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(["" if v is None else v for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")

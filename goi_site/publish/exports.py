@@ -123,7 +123,7 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
                 for agency_id, rows in _groups(frames.reports["agency_id"]):
                     path = agency_file.format(agency_id=agency_id) + ".csv"
                     csvs["wide"].append(path, wide_text, rows)
-                    agencies[agency_id] = (path, frames.reports["agency"].iloc[rows[-1]])
+                    agencies[agency_id] = (path, frames.reports["agency"].iloc[rows].iloc[-1])
             typed.append(frames, timings)
     finally:
         for files in csvs.values():
@@ -180,6 +180,9 @@ def _groups(column) -> list:
     import numpy as np
 
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    if len(codes) and (np.diff(codes) >= 0).all() and codes[0] >= 0:  # runs in order (an agency's reports): slices
+        bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
+        return [(uniques[k], slice(int(bounds[k]), int(bounds[k + 1]))) for k in range(len(uniques))]
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
     return [(uniques[k], order[bounds[k]:bounds[k + 1]]) for k in range(len(uniques))]
