@@ -243,31 +243,39 @@ def test_xlsx_text_is_never_a_formula(tmp_path):
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")  # text, not a formula
 
 
-def test_quoted_and_unquoted_csv_writers_give_the_same_bytes():
-    """Arrow writes unquoted CSV; text needing quotes goes through the stdlib csv writer.
-    On text that needs none, both must give the very same bytes."""
+def test_csv_rows_are_the_bytes_of_pythons_csv_module():
+    """The frames writer joins fields in Arrow; the oracle is the stdlib csv writer
+    (QUOTE_MINIMAL, CRLF) over safe_cell of each value: quotes, commas, line breaks,
+    formula starts, missing values and numbers must come out the same."""
+    import csv
     import io
 
-    from goi_site.publish.csvout import Rendered
     from goi_site.publish.catalogue import Field
+    from goi_site.publish.csvout import Rendered, exact_number
 
     fields = [Field("a", "甲", "a", "string"), Field("n", "乙", "n", "integer"), Field("x", "丙", "x", "number", exact=True),
               Field("r", "丁", "r", "number")]
-    frame = pd.DataFrame({"a": pd.array(["郑州", None, "-1", "x"], dtype="string"), "n": pd.array([1, None, -3, 0], dtype="Int64"),
-                          "x": pd.array([12.0, 0.5, None, 0.0], dtype="Float64"),
-                          "r": pd.array([0.0, 1.0, 0.166667, None], dtype="Float64")})
-    rendered = Rendered(frame, fields)
-    assert not rendered.quoted
-    arrow = io.BytesIO()
-    rendered.write(arrow)
-    rendered.quoted = True
-    stdlib = io.BytesIO()
-    rendered.write(stdlib)
-    assert arrow.getvalue() == stdlib.getvalue() == "郑州,1,12,0.0\r\n,,0.5,1.0\r\n'-1,-3,,0.166667\r\nx,0,0,\r\n".encode()
-    frame.loc[0, "a"] = 'a,"b"'
-    quoted = io.BytesIO()
-    Rendered(frame, fields).write(quoted)
-    assert quoted.getvalue().startswith(b'"a,""b""",1,12,0.0\r\n')
+    texts = ["郑州", None, "-1", 'a,"b"', "line\nbreak", "=1+2", "", "x\r", '"', " 空格 "]
+    counts = [1, None, -3, 0, 7, 2**40, None, 5, 6, 0]
+    exact = [12.0, 0.5, None, 0.0, 1e16, 3.25, None, 7.0, 0.1, -2.0]
+    ratios = [0.0, 1.0, 0.166667, None, 0.4, 1 / 3, None, 2.5, 0.1, 0.0]
+    frame = pd.DataFrame({"a": pd.array(texts, dtype="string"), "n": pd.array(counts, dtype="Int64"),
+                          "x": pd.array(exact, dtype="Float64"), "r": pd.array(ratios, dtype="Float64")})
+    got = io.BytesIO()
+    assert Rendered(frame, fields).write(got) == len(frame)
+    oracle = io.StringIO()
+    csv.writer(oracle, lineterminator="\r\n").writerows(
+        [safe_cell(a), safe_cell(n), "" if x is None else exact_number(x), safe_cell(r)]
+        for a, n, x, r in zip(texts, counts, exact, ratios))
+    assert got.getvalue() == oracle.getvalue().encode("utf-8")
+    assert got.getvalue().startswith(b"\xe9\x83\x91\xe5\xb7\x9e,1,12,0.0\r\n,,0.5,1.0\r\n'-1,-3,,0.166667\r\n")
+    # a slice and a set of row numbers write those rows only, in the order asked
+    part = io.BytesIO()
+    Rendered(frame, fields).write(part, slice(1, 3))
+    assert part.getvalue() == b",,0.5,1.0\r\n'-1,-3,,0.166667\r\n"
+    picked = io.BytesIO()
+    Rendered(frame, fields).write(picked, [2, 0])
+    assert picked.getvalue().splitlines()[1].startswith("郑州".encode())
 
 
 def test_readme_pandas_example_runs(downloads, tmp_path):

@@ -80,7 +80,7 @@ def _rendered(series: pd.Series, exact: bool) -> pa.Array:
             codes, uniques = pd.factorize(numbers[others])
             rest = np.full(len(numbers), -1, dtype=np.int64)
             rest[others] = codes
-            text = pc.coalesce(text, pc.if_else(pa.array(others), _from_uniques(rest, uniques, exact_number),
+            text = pc.coalesce(text, pc.if_else(pa.array(others), _from_uniques(rest, [float(u) for u in uniques], exact_number),
                                                  pa.scalar(None, pa.string())))
         return pc.fill_null(text, "")
     if isinstance(dtype, pd.CategoricalDtype):
