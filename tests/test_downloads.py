@@ -14,6 +14,7 @@ import pytest
 
 from goi_site.corpus.load import load_corpus
 from goi_site.publish.csvout import safe_cell
+from goi_site.publish.catalogue import table_spec
 from goi_site.publish.exports import schema_fields, write_downloads
 from goi_site.form.loader import load_form
 
@@ -200,10 +201,23 @@ def test_sqlite_has_one_table_per_download_indexed_on_agency_and_year(downloads)
 
     db = sqlite3.connect(downloads / "goi.sqlite")
     tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
-    assert tables == {"values", "reports_wide", "findings", "indicators", "codebook"}
+    assert tables == {"reports_wide", "findings", "indicators", "codebook",
+                      "values_reports", "values_labels", "values_cells", "values_provenance"}
+    # the long table is a view over narrow tables, with the CSV's rows and columns
+    assert [row[0] for row in db.execute("select name from sqlite_master where type = 'view'")] == ["values"]
     indexes = {row[0] for row in db.execute("select name from sqlite_master where type = 'index'")}
     assert {"values_agency_id", "values_year", "reports_wide_agency_id", "findings_year"} <= indexes
     csv = _csv(downloads, "goi-values.csv")
+    view = pd.read_sql_query('select * from "values"', db)
+    assert list(view.columns) == [f.name for f in table_spec("values").all_fields]
+    pd.testing.assert_frame_equal(view[list(csv.columns)].astype(str), csv.astype(str), check_dtype=False)
+    assert set(view["cell_source"]) == {"text"} and view["cell_rule"].isna().all()
+    # a query by agency reads that agency's rows through the indexes, not the whole table
+    plan = " ".join(str(row[-1]) for row in db.execute(
+        'explain query plan select * from "values" where agency_id = ?', ("410100-shangwuju",)))
+    assert "values_agency_id" in plan and "SCAN v" not in plan, plan
+    assert db.execute('select count(*) from "values" where agency_id = ?', ("410100-shangwuju",)).fetchone() == \
+        ((csv.agency_id == "410100-shangwuju").sum(),)
     count, nulls, total = db.execute('select count(*), sum(value is null), sum(value) from "values"').fetchone()
     assert (count, nulls) == (len(csv), csv["value"].isna().sum()) and total == csv["value"].sum()
     # counts are integers in SQLite too, not 12.0
@@ -292,3 +306,38 @@ def test_readme_pandas_example_runs(downloads, tmp_path):
     top = indicators.dropna(subset=["withheld_share"]).sort_values("withheld_share", ascending=False)
     first = run.stdout.splitlines()[1].split()
     assert first[0] == top.iloc[0]["agency"] and float(first[1]) == pytest.approx(top.iloc[0]["withheld_share"])
+
+
+def test_xlsx_bulk_rows_are_the_bytes_of_write_row(tmp_path):
+    """xlsxrows writes each distinct value with XlsxWriter's own cell writers and joins the
+    rows in Arrow: the sheet must be byte for byte what write_row gives, awkward text included."""
+    import zipfile
+
+    import xlsxwriter
+
+    from goi_site.publish.catalogue import Field
+    from goi_site.publish.xlsxrows import append_rows
+
+    fields = [Field("a", "甲", "a", "string"), Field("n", "乙", "n", "integer"), Field("x", "丙", "x", "number")]
+    texts = ["郑州", None, "=1+2", "a & <b>", " 空格 ", "", "tab\tend", "<r>rich</r>", "\x01ctl"]
+    counts = [1, None, -3, 0, 7, 2**40, None, 5, 6]
+    numbers = [12.0, 0.5, None, 0.0, 1e16, 3.25, 1 / 3, 7.0, 1e-7]
+    frame = pd.DataFrame({"a": pd.array(texts, dtype="string"), "n": pd.array(counts, dtype="Int64"),
+                          "x": pd.array(numbers, dtype="Float64")})
+
+    def book(path, bulk):
+        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                                    "strings_to_urls": False, "strings_to_numbers": False})
+        sheet = workbook.add_worksheet()
+        sheet.write_row(0, 0, ["a", "n", "x"])
+        if bulk:
+            append_rows(sheet, 1, frame.iloc[:4], fields)
+            append_rows(sheet, 5, frame.iloc[4:], fields)
+        else:
+            for i, row in enumerate(zip(texts, counts, numbers)):
+                sheet.write_row(1 + i, 0, row)
+        workbook.close()
+        with zipfile.ZipFile(path) as archive:
+            return archive.read("xl/worksheets/sheet1.xml")
+
+    assert book(tmp_path / "bulk.xlsx", True) == book(tmp_path / "cells.xlsx", False)
