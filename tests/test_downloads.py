@@ -341,3 +341,27 @@ def test_xlsx_bulk_rows_are_the_bytes_of_write_row(tmp_path):
             return archive.read("xl/worksheets/sheet1.xml")
 
     assert book(tmp_path / "bulk.xlsx", True) == book(tmp_path / "cells.xlsx", False)
+
+
+def test_the_corpus_frames_are_kept_for_pages_and_charts(corpus, downloads, tmp_path):
+    """Chunked writing (here one report per chunk) gives the same CSV bytes as one chunk,
+    and still leaves the whole corpus's wide, findings and indicator frames, the same as
+    building them at once."""
+    from goi_site.publish import frames as frames_module
+    from goi_site.publish.frames import build_frames
+
+    keep: dict = {}
+    original = frames_module.CHUNK_REPORTS
+    frames_module.frame_chunks.__defaults__ = (1,)
+    try:
+        write_downloads(corpus.reports, tmp_path / "out", CORPUS_ROOT, keep=keep)
+    finally:
+        frames_module.frame_chunks.__defaults__ = (original,)
+    whole = build_frames(corpus.reports, CORPUS_ROOT)
+    for name in ("wide", "findings", "indicators"):
+        pd.testing.assert_frame_equal(keep["frames"].table(name), whole.table(name))
+    assert len(keep["frames"].values) == 0 and list(keep["frames"].values.columns) == list(whole.values.columns)
+    names = sorted(str(p.relative_to(downloads)) for p in downloads.rglob("*.csv"))
+    assert len(names) >= 10
+    _, mismatch, errors = filecmp.cmpfiles(downloads, tmp_path / "out", names, shallow=False)
+    assert mismatch == [] and errors == []

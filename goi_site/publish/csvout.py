@@ -58,15 +58,23 @@ def exact_number(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
 
-def _from_uniques(codes: np.ndarray, uniques, render) -> pa.Array:
-    texts = pa.array([quoted(render(u)) for u in uniques] + [""], type=pa.string())
+def _from_uniques(codes: np.ndarray, uniques, render, suffix: str = "") -> pa.Array:
+    texts = pa.array([quoted(render(u)) + suffix for u in uniques] + [suffix], type=pa.string())
     codes = np.where(codes < 0, len(uniques), codes).astype(np.int32)
     return texts.take(pa.array(codes))
 
 
-def _rendered(series: pd.Series, exact: bool) -> pa.Array:
-    """A column as the Arrow array of its CSV fields (no nulls: a missing value is "")."""
+def _rendered(series: pd.Series, exact: bool, suffix: str | None = None) -> pa.Array:
+    """A column as the Arrow array of its CSV fields (no nulls: a missing value is ""), each
+    followed by `suffix` when given (the line end, on the last column: one pass less)."""
     dtype = series.dtype
+    if suffix is not None:
+        if isinstance(dtype, pd.CategoricalDtype):
+            return _from_uniques(series.cat.codes.to_numpy(), list(series.cat.categories), safe_cell, suffix)
+        if dtype == "Int64" or not pd.api.types.is_float_dtype(dtype):
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            return _from_uniques(codes, [int(u) for u in uniques] if dtype == "Int64" else list(uniques), safe_cell, suffix)
+        return pc.binary_join_element_wise(_rendered(series, exact), suffix, "")
     if dtype == "Int64":
         return pc.fill_null(pc.cast(pa.array(series.array, type=pa.int64()), pa.string()), "")
     if pd.api.types.is_float_dtype(dtype) and exact:
@@ -90,6 +98,38 @@ def _rendered(series: pd.Series, exact: bool) -> pa.Array:
     return _from_uniques(codes, list(uniques), safe_cell)
 
 
+def _runs(frame: pd.DataFrame, fields) -> list[list]:
+    """The fields in order, consecutive categorical columns grouped (the long table's agency,
+    place and label columns repeat together: rendered as one field-group per distinct combination)."""
+    runs: list[list] = []
+    for f in fields:
+        categorical = isinstance(frame[f.name].dtype, pd.CategoricalDtype)
+        if categorical and runs and runs[-1][0] is not None:
+            runs[-1][1].append(f)
+        else:
+            runs.append((True if categorical else None, [f]))
+    return [run for _, run in runs]
+
+
+def _rendered_run(frame: pd.DataFrame, run, suffix: str = "") -> pa.Array:
+    """Consecutive categorical columns as one array of their joined fields ("a,b,c"): each
+    distinct combination of their values is rendered once."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    width = 1
+    for f in run:
+        codes = frame[f.name].cat.codes.to_numpy().astype(np.int64) + 1  # 0: missing
+        combined, _ = pd.factorize(combined * (len(frame[f.name].cat.categories) + 1) + codes)
+    first = np.unique(combined, return_index=True)[1]  # a row of each combination, by combination code
+    parts = []
+    for f in run:
+        series = frame[f.name]
+        uniques = list(series.cat.categories)
+        codes = series.cat.codes.to_numpy()[first]
+        parts.append(["" if c < 0 else quoted(safe_cell(uniques[c])) for c in codes])
+    texts = pa.array([",".join(p) + suffix for p in zip(*parts)], type=pa.string())
+    return texts.take(pa.array(combined.astype(np.int32)))
+
+
 def header_line(fields) -> bytes:
     return (",".join(quoted(f.name) for f in fields) + EOL).encode("utf-8")
 
@@ -99,10 +139,14 @@ class Rendered:
     written whole, by a slice of rows (an agency's reports) or by row numbers (a year's)."""
 
     def __init__(self, frame: pd.DataFrame, fields):
-        columns = [_rendered(frame[f.name], f.exact) for f in fields]
+        columns = []
+        runs = _runs(frame, fields)
+        for k, run in enumerate(runs):
+            suffix = EOL if k == len(runs) - 1 else None
+            columns.append(_rendered(frame[run[0].name], run[0].exact, suffix) if len(run) == 1
+                           else _rendered_run(frame, run, suffix or ""))
         if len(frame):
-            lines = pc.binary_join_element_wise(*columns, ",")
-            self.lines = pc.binary_join_element_wise(lines, EOL, "")
+            self.lines = pc.binary_join_element_wise(*columns, ",") if len(columns) > 1 else columns[0]
         else:
             self.lines = pa.array([], type=pa.string())
         if isinstance(self.lines, pa.ChunkedArray):

@@ -26,7 +26,7 @@ import pandas as pd
 
 from goi_site.publish.csvout import BOM, Rendered, header_line, write_csv
 from goi_site.form.loader import load_form
-from goi_site.publish.frames import codebook_frame, frame_chunks
+from goi_site.publish.frames import Frames, codebook_frame, frame_chunks
 from goi_site.publish.jsonout import report_to_json
 from goi_site.parse.record import Report
 from goi_site.publish.catalogue import Download, Field, load_catalogue, source_path, table_spec
@@ -99,10 +99,13 @@ class _Writer:
 
 
 def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool = True,
-                    timings: dict | None = None) -> tuple[list[Download], list[str]]:
+                    timings: dict | None = None, keep: dict | None = None) -> tuple[list[Download], list[str]]:
     """Write every download into `out`. Returns the downloads (for the page and the
     datapackage) and the files still to zip: zipped here unless `zip_now` is False.
-    `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx."""
+    `timings` (if given) gets the seconds spent per format: frames, csv, parquet, sqlite,
+    xlsx (wall; `<name>_cpu`: this process's CPU). `keep` (if given) gets "frames": the
+    whole corpus's per-report frames (reports, findings, indicators) for the pages and
+    charts; its `values` is empty, the long table having been written chunk by chunk."""
     out.mkdir(parents=True, exist_ok=True)
     catalogue = load_catalogue()
     tables = catalogue.tables
@@ -120,6 +123,7 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     agencies: dict[str, tuple[str, str]] = {}  # agency id → (file, name of its latest report)
     whole, whole_max = True, values.raw["whole_max_mb"] * 1024 * 1024
     several_years = len({r.year for r in reports}) > 1
+    kept: list = []
     try:
         chunks = frame_chunks(reports, root)
         while True:
@@ -148,9 +152,15 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
                     csvs["wide"].append(path, texts["wide"], rows, last=True)  # a chunk holds all of an agency
                     agencies[agency_id] = (path, frames.reports["agency"].iloc[rows].iloc[-1])
             typed.append(frames, timings)
+            if keep is not None:
+                kept.append(frames)
+                frames.values = frames.values.iloc[:0]  # the long table is not kept: chunks only
     finally:
         for files in csvs.values():
             files.close()
+    if keep is not None:
+        keep["frames"] = Frames(*(pd.concat([f.table(name) for f in kept], ignore_index=True)
+                                  for name in ("values", "wide", "findings", "indicators")))
     # ---- record what was written, in the order of the downloads page --------------------------
     rows = csvs["values"].rows
     years = sorted(int(p.split("-")[-1].split(".")[0]) for p in rows if p != whole_values)
