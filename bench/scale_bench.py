@@ -82,14 +82,15 @@ def measure(n: int) -> dict:
 
 def table(rows: list[dict]) -> str:
     head = ("| agencies × years | reports | parse (cold) | build wall | parse · checks · csv · pages · charts · mkdocs (s) "
-            "| downloads: frames · CSV · Parquet · SQLite · .xlsx (s) "
+            "| downloads: frames · CSV · Parquet · SQLite · .xlsx, wall (CPU) s "
             "| peak memory | site | agency page avg / max | search index | rebuild +1 report |")
     lines = [head, "|" + "---|" * 11]
     for r in rows:
         s = r["stages"]
         split = " · ".join(f"{s.get(k, 0):.0f}" for k in ("parse", "checks", "csv", "pages", "charts", "mkdocs"))
         d = r.get("downloads", {})
-        formats = " · ".join(f"{d.get(k, 0):.1f}" for k in ("frames", "csv", "parquet", "sqlite", "xlsx"))
+        formats = " · ".join(f"{d.get(k, 0):.1f} ({d.get(k + '_cpu', 0):.1f})"
+                             for k in ("frames", "csv", "parquet", "sqlite", "xlsx"))
         lines.append(
             f"| {r['agencies']:,} × {YEARS} | {r['reports']:,} | {r['parse_rate']:,.0f} reports/s | {r['wall']:.0f} s "
             f"({r['wall'] / r['agencies'] * 1000:.1f} ms/agency) | {split} | {formats} | {r['peak_mb']:,.0f} MB | "

@@ -14,6 +14,7 @@ import pytest
 
 from goi_site.corpus.load import load_corpus
 from goi_site.publish.csvout import safe_cell
+from goi_site.publish.catalogue import table_spec
 from goi_site.publish.exports import schema_fields, write_downloads
 from goi_site.form.loader import load_form
 
@@ -200,10 +201,23 @@ def test_sqlite_has_one_table_per_download_indexed_on_agency_and_year(downloads)
 
     db = sqlite3.connect(downloads / "goi.sqlite")
     tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
-    assert tables == {"values", "reports_wide", "findings", "indicators", "codebook"}
+    assert tables == {"reports_wide", "findings", "indicators", "codebook",
+                      "values_reports", "values_labels", "values_cells", "values_provenance"}
+    # the long table is a view over narrow tables, with the CSV's rows and columns
+    assert [row[0] for row in db.execute("select name from sqlite_master where type = 'view'")] == ["values"]
     indexes = {row[0] for row in db.execute("select name from sqlite_master where type = 'index'")}
     assert {"values_agency_id", "values_year", "reports_wide_agency_id", "findings_year"} <= indexes
     csv = _csv(downloads, "goi-values.csv")
+    view = pd.read_sql_query('select * from "values"', db)
+    assert list(view.columns) == [f.name for f in table_spec("values").all_fields]
+    pd.testing.assert_frame_equal(view[list(csv.columns)].astype(str), csv.astype(str), check_dtype=False)
+    assert set(view["cell_source"]) == {"text"} and view["cell_rule"].isna().all()
+    # a query by agency reads that agency's rows through the indexes, not the whole table
+    plan = " ".join(str(row[-1]) for row in db.execute(
+        'explain query plan select * from "values" where agency_id = ?', ("410100-shangwuju",)))
+    assert "values_agency_id" in plan and "SCAN v" not in plan, plan
+    assert db.execute('select count(*) from "values" where agency_id = ?', ("410100-shangwuju",)).fetchone() == \
+        ((csv.agency_id == "410100-shangwuju").sum(),)
     count, nulls, total = db.execute('select count(*), sum(value is null), sum(value) from "values"').fetchone()
     assert (count, nulls) == (len(csv), csv["value"].isna().sum()) and total == csv["value"].sum()
     # counts are integers in SQLite too, not 12.0
@@ -243,31 +257,39 @@ def test_xlsx_text_is_never_a_formula(tmp_path):
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")  # text, not a formula
 
 
-def test_quoted_and_unquoted_csv_writers_give_the_same_bytes():
-    """Arrow writes unquoted CSV; text needing quotes goes through the stdlib csv writer.
-    On text that needs none, both must give the very same bytes."""
+def test_csv_rows_are_the_bytes_of_pythons_csv_module():
+    """The frames writer joins fields in Arrow; the oracle is the stdlib csv writer
+    (QUOTE_MINIMAL, CRLF) over safe_cell of each value: quotes, commas, line breaks,
+    formula starts, missing values and numbers must come out the same."""
+    import csv
     import io
 
-    from goi_site.publish.csvout import Rendered
     from goi_site.publish.catalogue import Field
+    from goi_site.publish.csvout import Rendered, exact_number
 
     fields = [Field("a", "甲", "a", "string"), Field("n", "乙", "n", "integer"), Field("x", "丙", "x", "number", exact=True),
               Field("r", "丁", "r", "number")]
-    frame = pd.DataFrame({"a": pd.array(["郑州", None, "-1", "x"], dtype="string"), "n": pd.array([1, None, -3, 0], dtype="Int64"),
-                          "x": pd.array([12.0, 0.5, None, 0.0], dtype="Float64"),
-                          "r": pd.array([0.0, 1.0, 0.166667, None], dtype="Float64")})
-    rendered = Rendered(frame, fields)
-    assert not rendered.quoted
-    arrow = io.BytesIO()
-    rendered.write(arrow)
-    rendered.quoted = True
-    stdlib = io.BytesIO()
-    rendered.write(stdlib)
-    assert arrow.getvalue() == stdlib.getvalue() == "郑州,1,12,0.0\r\n,,0.5,1.0\r\n'-1,-3,,0.166667\r\nx,0,0,\r\n".encode()
-    frame.loc[0, "a"] = 'a,"b"'
-    quoted = io.BytesIO()
-    Rendered(frame, fields).write(quoted)
-    assert quoted.getvalue().startswith(b'"a,""b""",1,12,0.0\r\n')
+    texts = ["郑州", None, "-1", 'a,"b"', "line\nbreak", "=1+2", "", "x\r", '"', " 空格 "]
+    counts = [1, None, -3, 0, 7, 2**40, None, 5, 6, 0]
+    exact = [12.0, 0.5, None, 0.0, 1e16, 3.25, None, 7.0, 0.1, -2.0]
+    ratios = [0.0, 1.0, 0.166667, None, 0.4, 1 / 3, None, 2.5, 0.1, 0.0]
+    frame = pd.DataFrame({"a": pd.array(texts, dtype="string"), "n": pd.array(counts, dtype="Int64"),
+                          "x": pd.array(exact, dtype="Float64"), "r": pd.array(ratios, dtype="Float64")})
+    got = io.BytesIO()
+    assert Rendered(frame, fields).write(got) == len(frame)
+    oracle = io.StringIO()
+    csv.writer(oracle, lineterminator="\r\n").writerows(
+        [safe_cell(a), safe_cell(n), "" if x is None else exact_number(x), safe_cell(r)]
+        for a, n, x, r in zip(texts, counts, exact, ratios))
+    assert got.getvalue() == oracle.getvalue().encode("utf-8")
+    assert got.getvalue().startswith(b"\xe9\x83\x91\xe5\xb7\x9e,1,12,0.0\r\n,,0.5,1.0\r\n'-1,-3,,0.166667\r\n")
+    # a slice and a set of row numbers write those rows only, in the order asked
+    part = io.BytesIO()
+    Rendered(frame, fields).write(part, slice(1, 3))
+    assert part.getvalue() == b",,0.5,1.0\r\n'-1,-3,,0.166667\r\n"
+    picked = io.BytesIO()
+    Rendered(frame, fields).write(picked, [2, 0])
+    assert picked.getvalue().splitlines()[1].startswith("郑州".encode())
 
 
 def test_readme_pandas_example_runs(downloads, tmp_path):
@@ -284,3 +306,64 @@ def test_readme_pandas_example_runs(downloads, tmp_path):
     top = indicators.dropna(subset=["withheld_share"]).sort_values("withheld_share", ascending=False)
     first = run.stdout.splitlines()[1].split()
     assert first[0] == top.iloc[0]["agency"] and float(first[1]) == pytest.approx(top.iloc[0]["withheld_share"])
+
+
+def test_xlsx_bulk_rows_are_the_bytes_of_write_row(tmp_path):
+    """xlsxrows writes each distinct value with XlsxWriter's own cell writers and joins the
+    rows in Arrow: the sheet must be byte for byte what write_row gives, awkward text included."""
+    import zipfile
+
+    import xlsxwriter
+
+    from goi_site.publish.catalogue import Field
+    from goi_site.publish.xlsxrows import append_rows
+
+    fields = [Field("a", "甲", "a", "string"), Field("n", "乙", "n", "integer"), Field("x", "丙", "x", "number")]
+    texts = ["郑州", None, "=1+2", "a & <b>", " 空格 ", "", "tab\tend", "<r>rich</r>", "\x01ctl"]
+    counts = [1, None, -3, 0, 7, 2**40, None, 5, 6]
+    numbers = [12.0, 0.5, None, 0.0, 1e16, 3.25, 1 / 3, 7.0, 1e-7]
+    frame = pd.DataFrame({"a": pd.array(texts, dtype="string"), "n": pd.array(counts, dtype="Int64"),
+                          "x": pd.array(numbers, dtype="Float64")})
+
+    def book(path, bulk):
+        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                                    "strings_to_urls": False, "strings_to_numbers": False})
+        sheet = workbook.add_worksheet()
+        sheet.write_row(0, 0, ["a", "n", "x"])
+        if bulk:
+            append_rows(sheet, 1, frame.iloc[:4], fields)
+            append_rows(sheet, 5, frame.iloc[4:], fields)
+        else:
+            for i, row in enumerate(zip(texts, counts, numbers)):
+                sheet.write_row(1 + i, 0, row)
+        workbook.close()
+        with zipfile.ZipFile(path) as archive:
+            return archive.read("xl/worksheets/sheet1.xml")
+
+    assert book(tmp_path / "bulk.xlsx", True) == book(tmp_path / "cells.xlsx", False)
+
+
+def test_the_corpus_frames_are_kept_for_pages_and_charts(corpus, downloads, tmp_path):
+    """Chunked writing (here one report per chunk) gives the same CSV bytes as one chunk,
+    and still leaves the whole corpus's wide, findings and indicator frames, the same as
+    building them at once."""
+    from goi_site.publish import frames as frames_module
+    from goi_site.publish.frames import build_frames
+    from goi_site.publish.frameviews import whole_frames
+
+    keep: list = []
+    original = frames_module.CHUNK_REPORTS
+    frames_module.frame_chunks.__defaults__ = (1,)
+    try:
+        write_downloads(corpus.reports, tmp_path / "out", CORPUS_ROOT, keep=keep)
+    finally:
+        frames_module.frame_chunks.__defaults__ = (original,)
+    whole = build_frames(corpus.reports, CORPUS_ROOT)
+    kept = whole_frames(keep)
+    for name in ("wide", "findings", "indicators"):
+        pd.testing.assert_frame_equal(kept.table(name), whole.table(name))
+    assert len(kept.values) == 0 and list(kept.values.columns) == list(whole.values.columns)
+    names = sorted(str(p.relative_to(downloads)) for p in downloads.rglob("*.csv"))
+    assert len(names) >= 10
+    _, mismatch, errors = filecmp.cmpfiles(downloads, tmp_path / "out", names, shallow=False)
+    assert mismatch == [] and errors == []

@@ -2,32 +2,34 @@
 BOM-less UTF-8 as GBK), CRLF line ends, formula injection neutralised, numbers left
 as numbers, a missing value as an empty cell (never 0).
 
-A frame is written by Arrow's CSV writer (C++, fast) after every column is rendered to
-its CSV text: text through `safe_cell`, counts as integers, exact numbers (a count or
-an amount as printed) without a trailing ".0". Arrow quotes every text value, which is
-not the CSV Excel users have always got from us, so Arrow writes unquoted and a chunk
-whose text needs quoting (a comma, a quote, a line break) goes through the stdlib csv
-writer instead, whose minimal quoting is the same bytes Arrow gives for the rest.
+A frame is rendered column by column: each distinct text value once (through
+`safe_cell`, then quoted as Python's csv module quotes: only when it holds a comma, a
+quote or a line break), counts as integers, exact numbers (a count or an amount as
+printed) without a trailing ".0". Arrow then joins the columns of every row into its
+line in C++ (`binary_join_element_wise`), so a chunk of a million rows is one string
+array whose bytes are written whole, or by row slices (an agency's reports) or row
+numbers (a year's). Arrow's own CSV writer is not used: it quotes every text value
+("needed" style) or refuses a comma ("none"), and neither is the CSV we publish.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
+import pyarrow.compute as pc
 
 # OWASP CSV injection: a text cell starting with one of these is run as a formula.
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = (",", '"', "\r", "\n")
 BOM = b"\xef\xbb\xbf"
+EOL = "\r\n"
 
 
 def safe_cell(value) -> str:
+    """One cell's text (chart CSVs use it too): formula-safe, missing empty, numbers as numbers."""
     if value is None or value is pd.NA:
         return ""
     if isinstance(value, bool):
@@ -44,55 +46,137 @@ def safe_cell(value) -> str:
     return text
 
 
+def quoted(text: str) -> str:
+    """A field as csv.QUOTE_MINIMAL writes it (delimiter ",", quote '"', CRLF lines)."""
+    if any(ch in text for ch in _NEEDS_QUOTES):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def exact_number(value: float) -> str:
     """A count or an amount as the report printed it: 12, not 12.0; 0.5 stays 0.5."""
     return str(int(value)) if value == int(value) else repr(value)
 
 
-def _rendered(series: pd.Series, exact: bool) -> pa.Array:
-    """A column as the Arrow array of its CSV text (dictionary-encoded: most columns repeat)."""
-    if series.dtype == "Int64":
-        return pa.array(series.array, type=pa.int64())
-    if pd.api.types.is_float_dtype(series.dtype):
-        render = exact_number if exact else safe_cell
-    else:
-        render = safe_cell
-    if isinstance(series.dtype, pd.CategoricalDtype):
+def _from_uniques(codes: np.ndarray, uniques, render, suffix: str = "") -> pa.Array:
+    texts = pa.array([quoted(render(u)) + suffix for u in uniques] + [suffix], type=pa.string())
+    codes = np.where(codes < 0, len(uniques), codes).astype(np.int32)
+    return texts.take(pa.array(codes))
+
+
+def _rendered(series: pd.Series, exact: bool, suffix: str | None = None) -> pa.Array:
+    """A column as the Arrow array of its CSV fields (no nulls: a missing value is ""), each
+    followed by `suffix` when given (the line end, on the last column: one pass less)."""
+    dtype = series.dtype
+    if suffix is not None:
+        if isinstance(dtype, pd.CategoricalDtype):
+            return _from_uniques(series.cat.codes.to_numpy(), list(series.cat.categories), safe_cell, suffix)
+        if dtype == "Int64" or not pd.api.types.is_float_dtype(dtype):
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            return _from_uniques(codes, [int(u) for u in uniques] if dtype == "Int64" else list(uniques), safe_cell, suffix)
+        return pc.binary_join_element_wise(_rendered(series, exact), suffix, "")
+    if dtype == "Int64":
+        return pc.fill_null(pc.cast(pa.array(series.array, type=pa.int64()), pa.string()), "")
+    if pd.api.types.is_float_dtype(dtype) and exact:
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+        missing = np.isnan(numbers)
+        whole = ~missing & (numbers == np.floor(np.where(missing, 0, numbers)))
+        ints = np.where(whole, numbers, 0).astype(np.int64)
+        text = pc.cast(pa.array(ints, mask=~whole), pa.string())
+        if (~missing & ~whole).any():  # amounts with decimals: each distinct one rendered once
+            others = ~missing & ~whole
+            codes, uniques = pd.factorize(numbers[others])
+            rest = np.full(len(numbers), -1, dtype=np.int64)
+            rest[others] = codes
+            text = pc.coalesce(text, pc.if_else(pa.array(others), _from_uniques(rest, [float(u) for u in uniques], exact_number),
+                                                 pa.scalar(None, pa.string())))
+        return pc.fill_null(text, "")
+    if isinstance(dtype, pd.CategoricalDtype):
         codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
     else:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = pa.array([render(float(u) if render is exact_number else u) for u in uniques], type=pa.string())
-    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
-    return pa.DictionaryArray.from_arrays(indices, texts)
+    return _from_uniques(codes, list(uniques), safe_cell)
+
+
+def _runs(frame: pd.DataFrame, fields) -> list[list]:
+    """The fields in order, consecutive categorical columns grouped (the long table's agency,
+    place and label columns repeat together: rendered as one field-group per distinct combination)."""
+    runs: list[list] = []
+    for f in fields:
+        categorical = isinstance(frame[f.name].dtype, pd.CategoricalDtype)
+        if categorical and runs and runs[-1][0] is not None:
+            runs[-1][1].append(f)
+        else:
+            runs.append((True if categorical else None, [f]))
+    return [run for _, run in runs]
+
+
+def _rendered_run(frame: pd.DataFrame, run, suffix: str = "") -> pa.Array:
+    """Consecutive categorical columns as one array of their joined fields ("a,b,c"): each
+    distinct combination of their values is rendered once."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for f in run:
+        codes = frame[f.name].cat.codes.to_numpy().astype(np.int64) + 1  # 0: missing
+        combined, _ = pd.factorize(combined * (len(frame[f.name].cat.categories) + 1) + codes)
+    first = np.unique(combined, return_index=True)[1]  # a row of each combination, by combination code
+    parts = []
+    for f in run:
+        series = frame[f.name]
+        uniques = list(series.cat.categories)
+        codes = series.cat.codes.to_numpy()[first]
+        parts.append(["" if c < 0 else quoted(safe_cell(uniques[c])) for c in codes])
+    texts = pa.array([",".join(p) + suffix for p in zip(*parts)], type=pa.string())
+    return texts.take(pa.array(combined.astype(np.int32)))
+
+
+def header_line(fields) -> bytes:
+    return (",".join(quoted(f.name) for f in fields) + EOL).encode("utf-8")
 
 
 class Rendered:
-    """A frame as the Arrow table of its CSV text, rendered once and written whole or in
-    row slices (a chunk's years, an agency's reports)."""
+    """A frame as the CSV lines of its rows (one Arrow string array), rendered once and
+    written whole, by a slice of rows (an agency's reports) or by row numbers (a year's)."""
 
     def __init__(self, frame: pd.DataFrame, fields):
-        self.names = [f.name for f in fields]
-        arrays = [_rendered(frame[f.name], f.exact) for f in fields]
-        self.quoted = any(_needs_quotes(a) for a in arrays)
-        self.table = pa.Table.from_arrays(
-            [a.dictionary_decode() if pa.types.is_dictionary(a.type) else a for a in arrays], names=self.names)
+        columns = []
+        runs = _runs(frame, fields)
+        for k, run in enumerate(runs):
+            suffix = EOL if k == len(runs) - 1 else None
+            columns.append(_rendered(frame[run[0].name], run[0].exact, suffix) if len(run) == 1
+                           else _rendered_run(frame, run, suffix or ""))
+        if len(frame):
+            self.lines = pc.binary_join_element_wise(*columns, ",") if len(columns) > 1 else columns[0]
+        else:
+            self.lines = pa.array([], type=pa.string())
+        if isinstance(self.lines, pa.ChunkedArray):
+            self.lines = self.lines.combine_chunks()
+
+    def __len__(self) -> int:
+        return len(self.lines)
 
     def write(self, handle, rows=None) -> int:
-        """Append the rows (all, or a slice/array of row numbers) to a binary handle."""
-        table = self.table if rows is None else (self.table.slice(rows.start, rows.stop - rows.start)
-                                                 if isinstance(rows, slice) else self.table.take(rows))
-        if not table.num_rows:
-            return 0
-        if self.quoted:
-            handle.write(_stdlib_csv(zip(*(c.to_pylist() for c in table.columns))))
+        """Append the rows (all, a slice, or an array of row numbers) to a binary handle."""
+        if rows is None:
+            lines = self.lines
+        elif isinstance(rows, slice):
+            lines = self.lines[rows]
         else:
-            pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=False, quoting_style="none", eol="\r\n"))
-        return table.num_rows
+            lines = self.lines.take(pa.array(rows))
+        if len(lines):
+            handle.write(_bytes_of(lines))
+        return len(lines)
+
+
+def _bytes_of(lines: pa.StringArray) -> memoryview:
+    """The concatenated text of a (non-null) string array: its data buffer between its first
+    and last offsets, without a copy."""
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=lines.offset * 4)
+    return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
 
 
 def write_header(handle, fields) -> None:
     handle.write(BOM)
-    handle.write(_stdlib_csv([[f.name for f in fields]]))
+    handle.write(header_line(fields))
 
 
 def write_csv(frame: pd.DataFrame, fields, handle, header: bool = True) -> int:
@@ -101,15 +185,3 @@ def write_csv(frame: pd.DataFrame, fields, handle, header: bool = True) -> int:
     if header:
         write_header(handle, fields)
     return Rendered(frame, fields).write(handle) if len(frame) else 0
-
-
-def _needs_quotes(array: pa.Array) -> bool:
-    if not pa.types.is_dictionary(array.type):
-        return False
-    return any(ch in text for text in array.dictionary.to_pylist() for ch in _NEEDS_QUOTES)
-
-
-def _stdlib_csv(rows) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(["" if v is None else v for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from goi_site.core.parallel import PARALLEL_FROM, Background
-from goi_site.publish.csvout import Rendered, write_csv, write_header
+from goi_site.publish.csvout import BOM, Rendered, header_line, write_csv
 from goi_site.form.loader import load_form
 from goi_site.publish.frames import Frames, codebook_frame, frame_chunks
 from goi_site.publish.jsonout import report_to_json
@@ -51,19 +51,33 @@ class _CsvFiles:
 
     def __init__(self, out: Path, fields):
         self.out, self.fields = out, fields
+        self.header = BOM + header_line(fields)
         self.handles: dict[str, object] = {}
         self.rows: dict[str, int] = {}
 
-    def append(self, path: str, rendered: Rendered | None, rows=None) -> None:
+    def append(self, path: str, rendered: Rendered | None, rows=None, last: bool = False) -> None:
+        """Append rows to a file (opened, with its header, on first use); `last`: no more rows
+        will come for it (an agency's file), so it is closed at once."""
         handle = self.handles.get(path)
         if handle is None:
             target = self.out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             handle = self.handles[path] = target.open("wb")
-            write_header(handle, self.fields)
+            handle.write(self.header)
             self.rows[path] = 0
         if rendered is not None:
             self.rows[path] += rendered.write(handle, rows)
+        if last:
+            self.handles.pop(path).close()
+
+    def size(self, path: str) -> int:
+        return self.handles[path].tell() if path in self.handles else 0
+
+    def drop(self, path: str) -> None:
+        """Stop writing a file and remove it."""
+        self.handles.pop(path).close()
+        (self.out / path).unlink()
+        del self.rows[path]
 
     def close(self) -> None:
         for handle in self.handles.values():
@@ -110,6 +124,8 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     year_file = values.raw["by_year"]["file"]
     agency_file = wide.raw["by_agency"]["file"]
     agencies: dict[str, tuple[str, str]] = {}  # agency id → (file, name of its latest report)
+    whole, whole_max = True, values.raw["whole_max_mb"] * 1024 * 1024
+    several_years = len({r.year for r in reports}) > 1
     try:
         chunks = frame_chunks(reports, root)
         while True:
@@ -119,17 +135,24 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
                 break
             with _timed(timings, "csv"):
                 rendered = Rendered(frames.values, values.fields) if len(frames.values) else None
-                csvs["values"].append(whole_values, rendered)
+                if whole:
+                    csvs["values"].append(whole_values, rendered)
+                    if csvs["values"].size(whole_values) > whole_max and several_years:
+                        # past the size limit the whole table is published only split by year (the
+                        # same rows): stop writing it now rather than write gigabytes and delete them
+                        csvs["values"].drop(whole_values)
+                        whole = False
                 for year, rows in _groups(frames.values["year"]):
                     csvs["values"].append(year_file.format(year=year) + ".csv", rendered, rows)
+                texts = {}
                 for name in ("wide", "findings", "indicators"):
                     frame = frames.table(name)
-                    csvs[name].append(f"{tables[name].file}.csv", Rendered(frame, tables[name].fields) if len(frame) else None)
-                wide_text = Rendered(frames.reports, wide.fields) if len(frames.reports) else None
+                    texts[name] = Rendered(frame, tables[name].fields) if len(frame) else None
+                    csvs[name].append(f"{tables[name].file}.csv", texts[name])
                 for agency_id, rows in _groups(frames.reports["agency_id"]):
                     path = agency_file.format(agency_id=agency_id) + ".csv"
-                    csvs["wide"].append(path, wide_text, rows)
-                    agencies[agency_id] = (path, frames.reports["agency"].iloc[rows[-1]])
+                    csvs["wide"].append(path, texts["wide"], rows, last=True)  # a chunk holds all of an agency
+                    agencies[agency_id] = (path, frames.reports["agency"].iloc[rows].iloc[-1])
             typed.append(frames, timings)
             if keep is not None:
                 keep.append(Frames(frames.values.iloc[:0], frames.reports, frames.findings, frames.indicators))
@@ -139,9 +162,11 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     # ---- record what was written, in the order of the downloads page --------------------------
     rows = csvs["values"].rows
     years = sorted(int(p.split("-")[-1].split(".")[0]) for p in rows if p != whole_values)
-    if (out / whole_values).exists() and (out / whole_values).stat().st_size > values.raw["whole_max_mb"] * 1024 * 1024 \
-            and len(years) > 1:
+    if not whole:
+        pass  # dropped above: past whole_max_mb, the per-year files hold its rows
+    elif (out / whole_values).stat().st_size > whole_max and several_years:
         (out / whole_values).unlink()
+        whole = False
     else:
         w.record(Download(values.resource, whole_values, values.title, values.description, rows.get(whole_values, 0),
                           schema="values"))
@@ -184,6 +209,9 @@ def _groups(column) -> list:
     import numpy as np
 
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    if len(codes) and (np.diff(codes) >= 0).all() and codes[0] >= 0:  # runs in order (an agency's reports): slices
+        bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
+        return [(uniques[k], slice(int(bounds[k]), int(bounds[k + 1]))) for k in range(len(uniques))]
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
     return [(uniques[k], order[bounds[k]:bounds[k + 1]]) for k in range(len(uniques))]
@@ -191,12 +219,15 @@ def _groups(column) -> list:
 
 @contextmanager
 def _timed(timings: dict | None, name: str):
-    start = time.perf_counter()
+    """Seconds of wall time into timings[name], of this process's CPU into timings[name + "_cpu"]
+    (on a shared machine the CPU figure is the one that compares)."""
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         if timings is not None:
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+            timings[name + "_cpu"] = timings.get(name + "_cpu", 0.0) + time.process_time() - cpu
 
 
 def _write_json(reports: list[Report], path: Path, root: Path) -> None:

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from goi_site.form.loader import load_form
-from goi_site.publish.indicators import indicators_of
+from goi_site.publish.indicators import load_indicators
 from goi_site.parse.record import STATUSES, Report
-from goi_site.publish.catalogue import Field, load_catalogue, source_path, table_spec
+from goi_site.publish.catalogue import Field, cell_id, load_catalogue, source_path, table_spec
 
 STRING = pd.StringDtype("pyarrow")
 _DTYPES = {"string": STRING, "integer": "Int64", "number": "Float64"}
@@ -45,6 +45,9 @@ class Frames:
     reports: pd.DataFrame
     findings: pd.DataFrame
     indicators: pd.DataFrame
+    # For each row of `values`: its report's row in `reports` × KEY_STRIDE + its cell's index in
+    # the label table (cell_labels()); the SQLite download stores the long table by this key.
+    value_keys: np.ndarray | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         """A frame by its catalogue name (values, wide, findings, indicators)."""
@@ -52,14 +55,20 @@ class Frames:
                 "indicators": self.indicators}[name]
 
 
+KEY_STRIDE = 1024  # more than the cells of all editions together (see cell_labels)
+
+
 def dtype_of(field: Field):
     return _DTYPES[field.type]
 
 
 def build_frames(reports: list[Report], root: Path) -> Frames:
-    """All four frames of these reports (in the order given)."""
-    return Frames(values_frame(reports, root), reports_frame(reports, root), findings_frame(reports, root),
-                  indicators_frame(reports))
+    """All four frames of these reports (in the order given), from one column-wise pass
+    over their cells."""
+    cells = _Cells(reports)
+    values, keys = _values_frame(cells, reports, root)
+    wide = _reports_frame(cells, reports, root)
+    return Frames(values, wide, findings_frame(reports, root), _indicators_frame(wide), keys)
 
 
 def frame_chunks(reports: list[Report], root: Path, size: int = CHUNK_REPORTS) -> Iterator[Frames]:
@@ -83,10 +92,25 @@ def frame_chunks(reports: list[Report], root: Path, size: int = CHUNK_REPORTS) -
 _IDENTITY = ("agency_id", "agency", "province", "city", "county", "division_code", "year", "edition")
 
 
-def _identity(report: Report) -> dict:
-    r = report.region
-    return {"agency_id": report.agency_id, "agency": report.agency, "province": r.province, "city": r.city,
-            "county": r.county, "division_code": r.code, "year": report.year, "edition": report.edition}
+def _identity_columns(reports: list[Report], repeat: np.ndarray | None = None) -> dict:
+    """The identity columns of these reports (text as categoricals), each report's value
+    repeated over `repeat` (row → report) when given."""
+    columns = {}
+    regions = [r.region for r in reports]
+    items = {"agency_id": [r.agency_id for r in reports], "agency": [r.agency for r in reports],
+             "province": [g.province for g in regions], "city": [g.city for g in regions],
+             "county": [g.county for g in regions], "division_code": [g.code for g in regions],
+             "edition": [r.edition for r in reports]}
+    years = np.array([r.year for r in reports], dtype=np.int64)
+    for name in _IDENTITY:
+        if name == "year":
+            columns[name] = pd.arrays.IntegerArray(years if repeat is None else years[repeat],
+                                                   np.zeros(len(years) if repeat is None else len(repeat), dtype=bool))
+        elif repeat is None:  # one row per report: plain text, as the pages read it
+            columns[name] = pd.array(items[name], dtype=STRING)
+        else:
+            columns[name] = _by_report(items[name], repeat)
+    return columns
 
 
 def _frame(columns: dict, name: str) -> pd.DataFrame:
@@ -101,20 +125,24 @@ def _frame(columns: dict, name: str) -> pd.DataFrame:
     return pd.DataFrame(data, columns=[f.name for f in fields])
 
 
-def _by_report(items: list, repeat: np.ndarray) -> pd.Categorical:
-    """A per-report text column repeated over the report's rows, as a categorical."""
+def _by_report(items: list, repeat: np.ndarray | None = None) -> pd.Categorical:
+    """A per-report text column (repeated over the report's rows), as a categorical."""
     codes, uniques = pd.factorize(pd.Series(items, dtype=object), use_na_sentinel=True)
-    return pd.Categorical.from_codes(codes[repeat], categories=pd.Index(uniques, dtype=STRING))
+    return pd.Categorical.from_codes(codes if repeat is None else codes[repeat],
+                                     categories=pd.Index(uniques, dtype=STRING))
 
 
-# ---- values: the long table ------------------------------------------------------------------
+# ---- the cells of a chunk, column-wise ---------------------------------------------------------
+
+_LABELS = ("section", "table", "row_id", "row_label", "column_id", "column_label")
+
 
 @lru_cache(maxsize=None)
 def _edition_labels() -> tuple[dict, dict]:
     """Per edition: its offset into one label table of every edition's cells, and the
     label table itself (section, table, row_id, row_label, column_id, column_label)."""
     form = load_form()
-    offsets, labels = {}, {k: [] for k in ("section", "table", "row_id", "row_label", "column_id", "column_label")}
+    offsets, labels = {}, {k: [] for k in _LABELS}
     for edition_id, edition in form.editions.items():
         offsets[edition_id] = len(labels["table"])
         for ref in edition.cells():
@@ -124,81 +152,127 @@ def _edition_labels() -> tuple[dict, dict]:
             labels["row_label"].append(form.row(ref.table, ref.row).label)
             labels["column_id"].append(ref.column)
             labels["column_label"].append(form.columns[ref.column].label)
+    if len(labels["table"]) > KEY_STRIDE:
+        raise ValueError(f"the form's editions have {len(labels['table'])} cells: raise KEY_STRIDE")
     return offsets, labels
 
 
-def values_frame(reports: list[Report], root: Path) -> pd.DataFrame:
-    offsets, labels = _edition_labels()
-    values: list = []
-    lines, status, label_index, report_index = [], [], [], []
-    provenance = {}
-    for i, report in enumerate(reports):
-        cell_values, cell_lines, cell_status, cell_provenance = report.cells.arrays()
-        base = len(values)
-        values.extend(cell_values)
-        lines.append(np.frombuffer(cell_lines, dtype=np.int32))
-        status.append(np.frombuffer(cell_status, dtype=np.uint8))
-        label_index.append(np.arange(len(cell_values)) + offsets[report.edition])
-        report_index.append(np.full(len(cell_values), i))
-        for position, extra in cell_provenance.items():
-            provenance[base + position] = extra
-    if not reports:
-        return _frame({f.name: [] for f in table_spec("values").all_fields}, "values")
-    status_codes = np.concatenate(status)
-    keep = status_codes != 255  # a cell the report's edition has but the record lacks
-    rows = report_index_all = np.concatenate(report_index)
-    label_at = np.concatenate(label_index)
-    line_numbers = np.concatenate(lines).astype("int64")
-    columns: dict = {}
-    identity = [_identity(r) for r in reports]
-    for name in _IDENTITY:
-        items = [x[name] for x in identity]
-        columns[name] = pd.array(np.asarray(items, dtype=object)[rows], dtype="Int64") if name == "year" \
-            else _by_report(items, rows)
-    for name, table in labels.items():
+def cell_labels() -> pd.DataFrame:
+    """The label table: one row per cell of every edition (its index is a value key's cell part)."""
+    return pd.DataFrame({k: pd.array(v, dtype=STRING) for k, v in _edition_labels()[1].items()})
+
+
+@lru_cache(maxsize=None)
+def _label_categoricals() -> dict:
+    out = {}
+    for name, table in _edition_labels()[1].items():
         codes, uniques = pd.factorize(pd.Series(table, dtype=object))
-        columns[name] = pd.Categorical.from_codes(codes[label_at], categories=pd.Index(uniques, dtype=STRING))
-    columns["value"] = pd.array(values, dtype="Float64")
-    columns["status"] = pd.Categorical.from_codes(np.where(keep, status_codes, 0).astype("int16"),
+        out[name] = (codes, pd.Index(uniques, dtype=STRING))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _wide_of_label() -> np.ndarray:
+    """For each row of the label table, the index of its cell among all the form's cells (the wide columns)."""
+    form = load_form()
+    where = {ref: i for i, ref in enumerate(form.all_cells())}
+    out = []
+    for edition in form.editions.values():
+        out += [where[ref] for ref in edition.cells()]
+    return np.array(out, dtype=np.int64)
+
+
+class _Cells:
+    """Every cell of some reports as flat arrays (one entry per cell of each report's edition)."""
+
+    def __init__(self, reports: list[Report]):
+        offsets, _ = _edition_labels()
+        values: list = []
+        lines, status, label, counts = [], [], [], []
+        self.provenance = {}
+        for report in reports:
+            cell_values, cell_lines, cell_status, cell_provenance = report.cells.arrays()
+            base = len(values)
+            values.extend(cell_values)
+            lines.append(np.frombuffer(cell_lines, dtype=np.int32))
+            status.append(np.frombuffer(cell_status, dtype=np.uint8))
+            label.append(np.arange(offsets[report.edition], offsets[report.edition] + len(cell_values)))
+            counts.append(len(cell_values))
+            for position, extra in cell_provenance.items():
+                self.provenance[base + position] = extra
+        self.value = np.array(values, dtype=np.float64)  # None → NaN: the missing mask below
+        self.missing = np.isnan(self.value)
+        join = (lambda parts, dtype: np.concatenate(parts).astype(dtype)) if reports else \
+            (lambda parts, dtype: np.zeros(0, dtype=dtype))
+        self.line = join(lines, np.int64)
+        self.status = join(status, np.uint8)
+        self.label = join(label, np.int64)
+        self.report = np.repeat(np.arange(len(reports)), counts) if reports else np.zeros(0, dtype=np.int64)
+        self.present = self.status != 255  # a cell the report's edition has but the record lacks: no row
+
+
+# ---- values: the long table ------------------------------------------------------------------
+
+def values_frame(reports: list[Report], root: Path) -> pd.DataFrame:
+    return _values_frame(_Cells(reports), reports, root)[0]
+
+
+def _values_frame(cells: _Cells, reports: list[Report], root: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    n = len(cells.value)
+    rows = cells.report
+    columns = _identity_columns(reports, rows)
+    for name, (codes, categories) in _label_categoricals().items():
+        columns[name] = pd.Categorical.from_codes(codes[cells.label], categories=categories)
+    columns["value"] = pd.arrays.FloatingArray(np.where(cells.missing, 0.0, cells.value), cells.missing)
+    columns["status"] = pd.Categorical.from_codes(np.where(cells.present, cells.status, 0).astype("int16"),
                                                   categories=pd.Index(list(STATUSES), dtype=STRING))
-    columns["source_file"] = _by_report([source_path(r, root) for r in reports], report_index_all)
-    columns["source_line"] = pd.arrays.IntegerArray(line_numbers, line_numbers == 0)
-    sources = np.full(len(values), "text", dtype=object)
-    confidence = np.full(len(values), None, dtype=object)
-    rule = np.full(len(values), None, dtype=object)
-    for position, (source, conf, why) in provenance.items():
-        sources[position], confidence[position], rule[position] = source, conf, why
-    columns["cell_source"] = pd.Categorical(sources, categories=pd.Index(["text", "ocr"], dtype=STRING))
-    columns["cell_confidence"] = pd.array(confidence, dtype="Float64")
-    columns["cell_rule"] = pd.array(rule, dtype=STRING)
+    columns["source_file"] = _by_report([source_path(r, root) for r in reports], rows)
+    columns["source_line"] = pd.arrays.IntegerArray(cells.line, cells.line == 0)
+    source = np.zeros(n, dtype=np.int8)  # 0 text, 1 ocr
+    confidence = np.zeros(n, dtype=np.float64)
+    no_confidence = np.ones(n, dtype=bool)
+    rule = np.full(n, -1, dtype=np.int32)
+    rules: dict[str, int] = {}
+    for position, (where, conf, why) in cells.provenance.items():
+        source[position] = 0 if where == "text" else 1
+        if conf is not None:
+            confidence[position], no_confidence[position] = conf, False
+        if why is not None:
+            rule[position] = rules.setdefault(why, len(rules))
+    columns["cell_source"] = pd.Categorical.from_codes(source, categories=pd.Index(["text", "ocr"], dtype=STRING))
+    columns["cell_confidence"] = pd.arrays.FloatingArray(confidence, no_confidence)
+    columns["cell_rule"] = pd.Categorical.from_codes(rule, categories=pd.Index(list(rules), dtype=STRING))
     frame = _frame(columns, "values")
-    return frame if keep.all() else frame[keep].reset_index(drop=True)
+    keys = rows * KEY_STRIDE + cells.label
+    if cells.present.all():
+        return frame, keys
+    return frame[cells.present].reset_index(drop=True), keys[cells.present]
 
 
 # ---- reports (wide), findings, indicators -----------------------------------------------------
 
-@lru_cache(maxsize=None)
-def _wide_positions(edition: str) -> np.ndarray:
-    """For each cell of an edition (its order), the index of its column among all the form's cells."""
-    form = load_form()
-    where = {ref: i for i, ref in enumerate(form.all_cells())}
-    return np.array([where[ref] for ref in form.editions[edition].cells()], dtype=np.int64)
-
-
 def reports_frame(reports: list[Report], root: Path) -> pd.DataFrame:
+    return _reports_frame(_Cells(reports), reports, root)
+
+
+def _reports_frame(cells: _Cells, reports: list[Report], root: Path) -> pd.DataFrame:
     form = load_form()
     spec = table_spec("wide")
-    cells = np.full((len(reports), len(form.all_cells())), None, dtype=object)
-    for i, report in enumerate(reports):
-        cell_values, _, cell_status, _ = report.cells.arrays()
-        row = np.array(cell_values, dtype=object)
-        row[np.frombuffer(cell_status, dtype=np.uint8) == 255] = None
-        cells[i, _wide_positions(report.edition)] = row
-    columns: dict = {name: [x[name] for x in map(_identity, reports)] for name in _IDENTITY}
-    cell_names = [f.name for f in spec.fields if f.name not in columns and f.name != "source_file"]
-    for j, name in enumerate(cell_names):
-        columns[name] = cells[:, j]
-    columns["source_file"] = [source_path(r, root) for r in reports]
+    width = len(form.all_cells())
+    matrix = np.zeros((width, len(reports)), dtype=np.float64)  # column-major: one column per cell
+    absent = np.ones((width, len(reports)), dtype=bool)
+    given = cells.present & ~cells.missing
+    columns_at = _wide_of_label()[cells.label[given]]
+    matrix[columns_at, cells.report[given]] = cells.value[given]
+    absent[columns_at, cells.report[given]] = False
+    columns: dict = _identity_columns(reports)
+    cell_fields = [f for f in spec.fields if f.name not in columns and f.name != "source_file"]
+    for j, f in enumerate(cell_fields):
+        if f.type == "integer":
+            columns[f.name] = pd.arrays.IntegerArray(matrix[j].astype(np.int64), absent[j])
+        else:
+            columns[f.name] = pd.arrays.FloatingArray(matrix[j], absent[j])
+    columns["source_file"] = pd.array([source_path(r, root) for r in reports], dtype=STRING)
     return _frame(columns, "wide")
 
 
@@ -216,14 +290,38 @@ def findings_frame(reports: list[Report], root: Path) -> pd.DataFrame:
 
 
 def indicators_frame(reports: list[Report]) -> pd.DataFrame:
-    """Indicators rounded to 6 decimals: the published figure, the same in every format."""
+    return _indicators_frame(_reports_frame(_Cells(reports), reports, Path(".")))
+
+
+def _indicators_frame(wide: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator from the wide frame's columns: sum(numerator) / sum(denominator), empty
+    when a cell is missing or the denominator is 0 (indicators.py says the same for one
+    report); rounded to 6 decimals by Python's round, the published figure in every format."""
     spec = table_spec("indicators")
-    columns: dict = {name: [x[name] for x in map(_identity, reports)] for name in _IDENTITY}
-    computed = [indicators_of(r) for r in reports]
+    columns: dict = {name: wide[name].array for name in _IDENTITY}
+    for key, indicator in load_indicators().items():
+        top, top_missing = _sum(wide, indicator.numerator)
+        bottom, bottom_missing = _sum(wide, indicator.denominator)
+        empty = top_missing | bottom_missing | (bottom == 0)
+        ratio = np.divide(top, np.where(empty, 1.0, bottom))
+        rounded = np.array([round(float(x), 6) for x in ratio[~empty]], dtype=np.float64)
+        out = np.zeros(len(wide), dtype=np.float64)
+        out[~empty] = rounded
+        columns[key] = pd.arrays.FloatingArray(out, empty)
     for f in spec.fields:
         if f.name not in columns:
-            columns[f.name] = [None if c[f.name] is None else round(c[f.name], 6) for c in computed]
+            raise ValueError(f"downloads.yml: indicators column {f.name!r} is not an indicator of indicators.yml")
     return _frame(columns, "indicators")
+
+
+def _sum(wide: pd.DataFrame, refs) -> tuple[np.ndarray, np.ndarray]:
+    total = np.zeros(len(wide), dtype=np.float64)
+    missing = np.zeros(len(wide), dtype=bool)
+    for ref in refs:
+        column = wide[cell_id(ref)]
+        missing |= column.isna().to_numpy()
+        total += column.to_numpy(dtype=np.float64, na_value=0.0)
+    return total, missing
 
 
 def codebook_frame() -> pd.DataFrame:

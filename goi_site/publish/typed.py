@@ -14,11 +14,14 @@ import datetime
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from goi_site.publish import xlsxrows
 from goi_site.publish.catalogue import Download, TableSpec
+from goi_site.publish.frames import KEY_STRIDE, cell_labels
 
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
 _TABLES = ("values", "wide", "findings", "indicators", "codebook")
@@ -60,9 +63,13 @@ class TypedWriters:
         self.db = sqlite3.connect(db)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
-        for spec in self.specs.values():
+        for name, spec in self.specs.items():
+            if name == "values":
+                _create_long_table(self.db, spec)
+                continue
             columns = ", ".join(f'"{f.name}" {_sql_type(f)}' for f in spec.all_fields)
             self.db.execute(f'CREATE TABLE "{sql_name(spec)}" ({columns})')
+        self.reports_done = 0  # reports of the long table stored so far (the key's report part)
         # Excel's limit, and below it the size past which the workbook would take minutes to write
         # and a minute to open: then the long table is in the CSV, Parquet and SQLite files only.
         self.xlsx_long = long_rows <= min(formats["xlsx_rows_max"] - 2, formats["xlsx_long_rows_max"])
@@ -72,9 +79,10 @@ class TypedWriters:
 
     def append(self, frames, timings: dict | None = None) -> None:
         for name in _TABLES[:-1]:
-            self._append(name, frames.table(name), timings)
+            self._append(name, frames.table(name), timings, frames)
+        self.reports_done += len(frames.reports)
 
-    def _append(self, name: str, frame: pd.DataFrame, timings: dict | None = None) -> None:
+    def _append(self, name: str, frame: pd.DataFrame, timings: dict | None = None, frames=None) -> None:
         from goi_site.publish.exports import _timed
 
         spec = self.specs[name]
@@ -84,18 +92,38 @@ class TypedWriters:
                 self.parquet[name] = pq.ParquetWriter(self.out / f"{spec.file}.parquet", table.schema, compression="zstd")
             self.parquet[name].write_table(table)
         with _timed(timings, "sqlite"):
-            rows = list(zip(*(column.to_pylist() for column in table.columns)))
-            marks = ", ".join("?" * table.num_columns)
-            self.db.executemany(f'INSERT INTO "{sql_name(spec)}" VALUES ({marks})', rows)
+            if name == "values":
+                self._append_long(frame, frames)
+            else:
+                rows = list(zip(*(column.to_pylist() for column in table.columns)))
+                marks = ", ".join("?" * table.num_columns)
+                self.db.executemany(f'INSERT INTO "{sql_name(spec)}" VALUES ({marks})', rows)
         if name != "values" or self.xlsx_long:
             with _timed(timings, "xlsx"):
                 sheet = self.sheets[name]
                 if self.rows[name] == 0:
                     _header(sheet, spec, self.book)
-                start = self.rows[name] + 2
-                for i, row in enumerate(rows):
-                    sheet.write_row(start + i, 0, row)
-        self.rows[name] += len(rows)
+                xlsxrows.append_rows(sheet, self.rows[name] + 2, frame, spec.all_fields)
+        self.rows[name] += len(frame)
+
+    def _append_long(self, frame: pd.DataFrame, frames) -> None:
+        """The long table's chunk into SQLite: its reports once, each cell as (key, value,
+        status, source line), provenance only where it is not the default."""
+        reports = frames.reports
+        base = self.reports_done
+        names = [f.name for f in self.specs["values"].all_fields if _LONG_PLACE.get(f.name, "r") == "r"]
+        columns = [list(range(base, base + len(reports)))] + [_python(reports[n]) for n in names]
+        self.db.executemany(f'INSERT INTO values_reports VALUES ({", ".join("?" * len(columns))})', zip(*columns))
+        keys = frames.value_keys + base * KEY_STRIDE
+        self.db.executemany("INSERT INTO values_cells VALUES (?, ?, ?, ?)",
+                            zip(keys.tolist(), _python(frame["value"]), _python(frame["status"]),
+                                _python(frame["source_line"])))
+        special = ((frame["cell_source"] != "text") | frame["cell_confidence"].notna() | frame["cell_rule"].notna()).to_numpy()
+        if special.any():
+            picked = frame[special]
+            self.db.executemany("INSERT INTO values_provenance VALUES (?, ?, ?, ?)",
+                                zip(keys[special].tolist(), _python(picked["cell_source"]),
+                                    _python(picked["cell_confidence"]), _python(picked["cell_rule"])))
 
     def finish(self, codebook: pd.DataFrame, long_table_files: list[str] | None,
                timings: dict | None = None) -> list[Download]:
@@ -113,7 +141,14 @@ class TypedWriters:
         return self._downloads()
 
     def _index(self) -> None:
+        labels = cell_labels()
+        self.db.executemany(f'INSERT INTO values_labels VALUES ({", ".join("?" * (len(labels.columns) + 1))})',
+                            zip(range(len(labels)), *(_python(labels[c]) for c in labels.columns)))
         for spec in self.specs.values():
+            if spec.name == "values":  # its report columns live in values_reports
+                for key in ("agency_id", "year"):
+                    self.db.execute(f'CREATE INDEX "values_{key}" ON values_reports ("{key}")')
+                continue
             ids = {f.name for f in spec.all_fields}
             for key in ("agency_id", "year"):
                 if key in ids:
@@ -145,6 +180,50 @@ class TypedWriters:
         out.append(Download("xlsx", xlsx["file"], xlsx["title"], xlsx["description"],
                             sum(self.rows[n] for n in in_book), group="format", format="xlsx", holds=in_book))
         return out
+
+
+# Where each column of the long table lives in SQLite: r values_reports (one row per report),
+# l values_labels (one row per cell of the form), v values_cells (one row per value, keyed
+# report × 1024 + cell), p values_provenance (only the values not read from text as printed).
+_LONG_PLACE = {**{name: "l" for name in ("section", "table", "row_id", "row_label", "column_id", "column_label")},
+               "value": "v", "status": "v", "source_line": "v",
+               "cell_source": "p", "cell_confidence": "p", "cell_rule": "p"}
+
+
+def _create_long_table(db, spec: TableSpec) -> None:
+    """The long table as a view over three narrow tables: the same rows and columns as the
+    CSV, at a fraction of the size and of the time to write (a million values are a million
+    small rows, not a million copies of the agency's name and the row's label)."""
+    fields = {f.name: f for f in spec.all_fields}
+
+    def columns(place: str) -> list[str]:
+        return [f'"{n}" {_sql_type(fields[n])}' for n in fields if _LONG_PLACE.get(n, "r") == place]
+
+    db.execute(f'CREATE TABLE values_reports (report INTEGER PRIMARY KEY, {", ".join(columns("r"))})')
+    db.execute(f'CREATE TABLE values_labels (cell INTEGER PRIMARY KEY, {", ".join(columns("l"))})')
+    db.execute(f'CREATE TABLE values_cells (key INTEGER PRIMARY KEY, {", ".join(columns("v"))})')
+    db.execute(f'CREATE TABLE values_provenance (key INTEGER PRIMARY KEY, {", ".join(columns("p"))})')
+    select = []
+    for name in fields:
+        place = _LONG_PLACE.get(name, "r")
+        select.append(f"coalesce(p.\"{name}\", 'text') AS \"{name}\"" if name == "cell_source" else f'{place}."{name}"')
+    db.execute(f'CREATE VIEW "{sql_name(spec)}" AS SELECT {", ".join(select)} FROM values_reports r '
+               f"JOIN values_cells v ON v.key BETWEEN r.report * {KEY_STRIDE} AND r.report * {KEY_STRIDE} + {KEY_STRIDE - 1} "
+               f"JOIN values_labels l ON l.cell = v.key % {KEY_STRIDE} LEFT JOIN values_provenance p ON p.key = v.key")
+
+
+def _python(series: pd.Series) -> list:
+    """A column as Python values for sqlite3 (None for missing; integers as int)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        names = np.array(list(series.cat.categories) + [None], dtype=object)
+        return names[np.where(codes < 0, len(names) - 1, codes)].tolist()
+    if series.dtype == "Int64" or pd.api.types.is_float_dtype(series.dtype):
+        numbers = series.to_numpy(dtype="int64" if series.dtype == "Int64" else "float64",
+                                  na_value=0).astype(object)
+        numbers[series.isna().to_numpy()] = None
+        return numbers.tolist()
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def _sql_type(f) -> str:
