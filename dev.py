@@ -39,7 +39,7 @@ def must(*cmd: str | Path, **kw) -> None:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 the reader has
         sys.exit("goi-site needs Python 3.11 or newer")
     if not PY.exists():
         must(sys.executable, "-m", "venv", VENV)
@@ -49,8 +49,18 @@ def ensure_venv() -> None:
         return
     must(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", LOCK)
     # The project itself, built by the setuptools the lock installed: nothing fetched unchecked.
-    must(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
-         "-e", ".")
+    must(
+        PY,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--no-build-isolation",
+        "-e",
+        ".",
+    )
     stamp.write_text(digest)
 
 
@@ -62,8 +72,11 @@ def ensure_chromium() -> None:
         must("apt-get", "update", "-qq")
         must("apt-get", "install", "-y", "-qq", "chromium", env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     else:
-        print("chromium is not installed and cannot be installed here (needs root and apt-get); "
-              "the browser tests will fail. Install Debian's `chromium` or set GOI_CHROMIUM.", flush=True)
+        print(
+            "chromium is not installed and cannot be installed here (needs root and apt-get); "
+            "the browser tests will fail. Install Debian's `chromium` or set GOI_CHROMIUM.",
+            flush=True,
+        )
 
 
 def ensure_axe() -> None:
@@ -92,9 +105,24 @@ def main(argv: list[str]) -> int:
         return run(PY, "-m", "pytest", *argv[1:])
     if command == "lock":
         ensure_venv()
-        return run(BIN / "uv", "pip", "compile", "pyproject.toml", "--extra", "test", "--extra", "lock",
-                   "--generate-hashes", "--python", PY, "--custom-compile-command", "python3 dev.py lock",
-                   "--output-file", LOCK.name, *argv[1:])
+        return run(
+            BIN / "uv",
+            "pip",
+            "compile",
+            "pyproject.toml",
+            "--extra",
+            "test",
+            "--extra",
+            "lock",
+            "--generate-hashes",
+            "--python",
+            PY,
+            "--custom-compile-command",
+            "python3 dev.py lock",
+            "--output-file",
+            LOCK.name,
+            *argv[1:],
+        )
     print(__doc__)
     return 0 if command == "help" else 2
 

@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from goi_site.core.errors import GoiError  # noqa: E402
-from goi_site.publish.jsonout import report_to_json  # noqa: E402
 from goi_site.corpus.reader import read_report  # noqa: E402
+from goi_site.publish.jsonout import report_to_json  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "accuracy"
 TABLES = ("disclosure", "applications", "review", "litigation_direct", "litigation_after_review")
@@ -47,8 +47,17 @@ class Score:
     identity_right: int = 0
     misses: list[str] = field(default_factory=list)
 
-    def add(self, other: "Score") -> None:
-        for name in ("reports", "unreadable", "expected", "right", "empty", "wrong", "identity_expected", "identity_right"):
+    def add(self, other: Score) -> None:
+        for name in (
+            "reports",
+            "unreadable",
+            "expected",
+            "right",
+            "empty",
+            "wrong",
+            "identity_expected",
+            "identity_right",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses.extend(other.misses)
 
@@ -130,10 +139,18 @@ def fixtures(root: Path) -> dict[str, list[tuple[Path, Path]]]:
         pairs = []
         for expected in sorted(folder.glob("*.expected.json")):
             name = expected.name[: -len(".expected.json")]
-            reports = [p for p in folder.iterdir() if p.name.startswith(name + ".") and p != expected
-                       and p.stem == name and not p.name.endswith((".json", ".yml"))]
+            reports = [
+                p
+                for p in folder.iterdir()
+                if p.name.startswith(name + ".")
+                and p != expected
+                and p.stem == name
+                and not p.name.endswith((".json", ".yml"))
+            ]
             if len(reports) != 1:
-                raise SystemExit(f"{expected}: expected exactly one report file named {name}.<ext>, found {len(reports)}")
+                raise SystemExit(
+                    f"{expected}: expected exactly one report file named {name}.<ext>, found {len(reports)}"
+                )
             pairs.append((reports[0], expected))
         if pairs:
             out[folder.name] = pairs
@@ -141,9 +158,12 @@ def fixtures(root: Path) -> dict[str, list[tuple[Path, Path]]]:
 
 
 def measure(root: Path = ROOT) -> dict[str, Score]:
-    return {fmt: _total(score_report(report, json.loads(expected.read_text(encoding="utf-8")))
-                        for report, expected in pairs)
-            for fmt, pairs in fixtures(root).items()}
+    return {
+        fmt: _total(
+            score_report(report, json.loads(expected.read_text(encoding="utf-8"))) for report, expected in pairs
+        )
+        for fmt, pairs in fixtures(root).items()
+    }
 
 
 def _total(scores) -> Score:
@@ -158,12 +178,16 @@ def _share(part: int, whole: int) -> str:
 
 
 def table(scores: dict[str, Score]) -> str:
-    lines = ["| format | reports | cells right / expected | right | left empty | wrong (invented) | identity right |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| format | reports | cells right / expected | right | left empty | wrong (invented) | identity right |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     rows = list(scores.items()) + [("**all**", _total(scores.values()))]
     for name, s in rows:
-        lines.append(f"| {name} | {s.reports} | {s.right:,} / {s.expected:,} | {_share(s.right, s.expected)} | "
-                     f"{_share(s.empty, s.expected)} | {s.wrong} | {s.identity_right} / {s.identity_expected} |")
+        lines.append(
+            f"| {name} | {s.reports} | {s.right:,} / {s.expected:,} | {_share(s.right, s.expected)} | "
+            f"{_share(s.empty, s.expected)} | {s.wrong} | {s.identity_right} / {s.identity_expected} |"
+        )
     return "\n".join(lines)
 
 

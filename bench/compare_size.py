@@ -44,8 +44,18 @@ def corpus(n: int, years: int) -> list[tuple[str, str, str, list[Report]]]:
             edition = "2019" if year <= 2020 else "2021"
             truth = random_truth(rng, agency=name, year=year, edition=edition, scale=rng.choice([3, 20, 200]))
             cells = CellMap(edition, {CellRef(*ref): Cell(v, 1) for ref, v in truth.cells.items()})
-            reports.append(Report(f"bench/{agency_id}/{year}.txt", edition, cells, [], agency=name, agency_id=agency_id,
-                                  year=year, region=Region(province=province, code=agency_id[:6])))
+            reports.append(
+                Report(
+                    f"bench/{agency_id}/{year}.txt",
+                    edition,
+                    cells,
+                    [],
+                    agency=name,
+                    agency_id=agency_id,
+                    year=year,
+                    region=Region(province=province, code=agency_id[:6]),
+                )
+            )
         region = " ".join(link.label for link in region_links(reports[-1]))
         out.append((agency_id, name, region, reports))
     return out
@@ -62,19 +72,29 @@ def main() -> None:
     frames = Frames(empty, reports_frame(reports, ROOT), findings_frame(reports, ROOT), empty)
     files = compare_files(listed, Figures(frames, reports))
     cpu = time.process_time() - cpu
-    sizes = {name: (len(text.encode("utf-8")), len(gzip.compress(text.encode("utf-8"), 9))) for name, text in files.items()}
+    sizes = {
+        name: (len(text.encode("utf-8")), len(gzip.compress(text.encode("utf-8"), 9))) for name, text in files.items()
+    }
     index_raw, index_gz = sizes.pop("index.json")
     measures = sorted(sizes.values(), key=lambda s: s[1])
     biggest_raw, biggest_gz = measures[-1]
     mb = 1e6
-    print(f"compare data for {n:,} agencies × {years} years ({len(reports):,} reports, generated in {generated:.0f} s; "
-          f"frames and files {cpu:.1f} s CPU)")
+    print(
+        f"compare data for {n:,} agencies × {years} years ({len(reports):,} reports, generated in {generated:.0f} s; "
+        f"frames and files {cpu:.1f} s CPU)"
+    )
     print(f"  index.json: {index_raw / mb:.2f} MB raw, {index_gz / mb:.2f} MB gzipped")
-    print(f"  one measure file ({len(measures)} measures): median {statistics.median(g for _, g in measures) / mb:.3f} MB, "
-          f"largest {biggest_raw / mb:.2f} MB raw, {biggest_gz / mb:.3f} MB gzipped")
-    print(f"  the page loads: {(index_gz + biggest_gz) / mb:.2f} MB gzipped at most (index + one measure; target < 2 MB), "
-          f"+{biggest_gz / mb:.3f} MB per other measure picked")
-    print(f"  all files together: {(index_gz + sum(g for _, g in measures)) / mb:.2f} MB gzipped (written once per build)")
+    print(
+        f"  one measure file ({len(measures)} measures): median {statistics.median(g for _, g in measures) / mb:.3f} MB, "
+        f"largest {biggest_raw / mb:.2f} MB raw, {biggest_gz / mb:.3f} MB gzipped"
+    )
+    print(
+        f"  the page loads: {(index_gz + biggest_gz) / mb:.2f} MB gzipped at most (index + one measure; target < 2 MB), "
+        f"+{biggest_gz / mb:.3f} MB per other measure picked"
+    )
+    print(
+        f"  all files together: {(index_gz + sum(g for _, g in measures)) / mb:.2f} MB gzipped (written once per build)"
+    )
 
 
 if __name__ == "__main__":

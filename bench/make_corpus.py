@@ -22,14 +22,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pypinyin import lazy_pinyin  # noqa: E402
 
 from bench.synth import LAYOUTS, random_truth, render  # noqa: E402
-from goi_site.maintain.add import province_slug  # noqa: E402
 from goi_site.form.divisions import load_divisions  # noqa: E402
 from goi_site.form.loader import load_form  # noqa: E402
+from goi_site.maintain.add import province_slug  # noqa: E402
 
 PROVINCES = ["河南省", "河北省", "山东省", "江苏省", "四川省", "广东省", "湖南省", "浙江省"]
-DEPARTMENTS = ["商务局", "财政局", "教育局", "民政局", "人力资源和社会保障局", "自然资源局", "生态环境局",
-               "住房和城乡建设局", "交通运输局", "水利局", "农业农村局", "卫生健康委员会", "应急管理局",
-               "市场监督管理局", "统计局", "医疗保障局", "文化广电和旅游局", "司法局", "审计局", "林业局"]
+DEPARTMENTS = [
+    "商务局",
+    "财政局",
+    "教育局",
+    "民政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "卫生健康委员会",
+    "应急管理局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "文化广电和旅游局",
+    "司法局",
+    "审计局",
+    "林业局",
+]
 SLIP_RATE = 0.05
 PROSE = "本机关坚持以公开为常态、不公开为例外，持续推进决策、执行、管理、服务、结果公开，不断提升政务公开质量和实效。"
 
@@ -66,9 +85,18 @@ def main() -> None:
         for year in range(2024 - years + 1, 2025):
             edition = "2019" if year <= 2020 else "2021"
             slip = rng.random() < SLIP_RATE
-            truth = random_truth(rng, agency=name, year=year, edition=edition, scale=rng.choice([3, 20, 200]), slip=slip,
-                                 carried_over=carried)
-            carried = {c: truth.cells[("applications", "carried_forward", c)] for c in load_form().applicant_columns[:-1]}
+            truth = random_truth(
+                rng,
+                agency=name,
+                year=year,
+                edition=edition,
+                scale=rng.choice([3, 20, 200]),
+                slip=slip,
+                carried_over=carried,
+            )
+            carried = {
+                c: truth.cells[("applications", "carried_forward", c)] for c in load_form().applicant_columns[:-1]
+            }
             layout = LAYOUTS[(index + year) % len(LAYOUTS)]
             # prose to the size of the real reports in data/ (5.3 to 7.3 KB, 6.1 KB on average)
             text = render(truth, layout, rng) + "\n".join([PROSE * 2] * 8) + "\n"
@@ -77,13 +105,23 @@ def main() -> None:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{year}.txt").write_bytes(body)
             (folder / f"{year}.yml").write_text(
-                f"agency: {name}\ndivision_code: \"{agency_id[:6]}\"\nyear: {year}\n"
+                f'agency: {name}\ndivision_code: "{agency_id[:6]}"\nyear: {year}\n'
                 f"source_url: https://example.invalid/{agency_id}/{year}.html\nretrieved: 2026-11-{1 + index % 20:02d}\n"
-                f"sha256: {hashlib.sha256(body).hexdigest()}\n", encoding="utf-8")
-            truth_lines.append(json.dumps({
-                "agency_id": agency_id, "year": year, "layout": layout, "slips": truth.slips,
-                "cells": {".".join(k): v for k, v in truth.cells.items()},
-            }, ensure_ascii=False))
+                f"sha256: {hashlib.sha256(body).hexdigest()}\n",
+                encoding="utf-8",
+            )
+            truth_lines.append(
+                json.dumps(
+                    {
+                        "agency_id": agency_id,
+                        "year": year,
+                        "layout": layout,
+                        "slips": truth.slips,
+                        "cells": {".".join(k): v for k, v in truth.cells.items()},
+                    },
+                    ensure_ascii=False,
+                )
+            )
     (out / "truth.jsonl").write_text("\n".join(truth_lines) + "\n", encoding="utf-8")
     print(f"{n} agencies × {years} years = {len(truth_lines)} reports in {data}")
 

@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from goi_site.check.ocrmark import mark_ocr  # noqa: E402
 from goi_site.extract import ocr  # noqa: E402
 from goi_site.form.loader import CellRef, load_form  # noqa: E402
-from goi_site.check.ocrmark import mark_ocr  # noqa: E402
 from goi_site.parse.parser import parse_text  # noqa: E402
 
 SCANS = ROOT / "tests" / "fixtures" / "accuracy" / "pdf-scanned"
@@ -42,8 +42,12 @@ def tesseract_boxes(gray) -> list[ocr.Box]:
 
     image = io.BytesIO()
     Image.fromarray(gray).save(image, "PNG")
-    out = subprocess.run(["tesseract", "stdin", "stdout", "-l", "chi_sim", "--psm", "11", "tsv"],
-                         input=image.getvalue(), capture_output=True, check=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["tesseract", "stdin", "stdout", "-l", "chi_sim", "--psm", "11", "tsv"],
+        input=image.getvalue(),
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
     boxes = []
     for row in csv.DictReader(io.StringIO(out), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
@@ -61,8 +65,11 @@ def expected_cells(expected: dict) -> dict[CellRef, int]:
     form = load_form()
     cells = {}
     for table in form.tables:
-        groups = {g: expected.get(g) for g in ("review", "litigation_direct", "litigation_after_review")} \
-            if table == "appeals" else expected.get(table, {})
+        groups = (
+            {g: expected.get(g) for g in ("review", "litigation_direct", "litigation_after_review")}
+            if table == "appeals"
+            else expected.get(table, {})
+        )
         for row, columns in (groups or {}).items():
             for column, value in (columns or {}).items():
                 if value is not None:
@@ -94,8 +101,15 @@ def measure(read, pdf: Path) -> dict:
             wrong += 1
     pages = len(ocr.page_images(data))
     rejected = sum(1 for f in report.findings if f.rule == "ocr_row_rejected")
-    return {"right": right, "expected": len(expected), "empty": empty, "wrong": wrong,
-            "pages": pages, "seconds": seconds, "rejected_rows": rejected}
+    return {
+        "right": right,
+        "expected": len(expected),
+        "empty": empty,
+        "wrong": wrong,
+        "pages": pages,
+        "seconds": seconds,
+        "rejected_rows": rejected,
+    }
 
 
 def main() -> None:
@@ -113,8 +127,11 @@ def main() -> None:
 
 
 def _row(engine: str, scan: str, r: dict) -> None:
-    print(f"| {engine} | {scan} | {r['right']}/{r['expected']} ({r['right'] / r['expected']:.1%}) | "
-          f"{r['empty']} | {r['wrong']} | {r['rejected_rows']} | {r['seconds'] / r['pages']:.1f} |", flush=True)
+    print(
+        f"| {engine} | {scan} | {r['right']}/{r['expected']} ({r['right'] / r['expected']:.1%}) | "
+        f"{r['empty']} | {r['wrong']} | {r['rejected_rows']} | {r['seconds'] / r['pages']:.1f} |",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -60,15 +60,19 @@ def main(argv: list[str]) -> None:
             paths.append(path)
         _read_cached(_Lookup(None), paths[0])  # the form and tables loaded, as in a long run
         print(f"{workers()} worker(s)")
-        print(f"{'reports':>8} {'serial wall':>12} {'parallel wall':>14} {'serial cpu':>11} "
-              f"{'parent cpu':>11} {'workers cpu':>12} {'idle-core estimate':>19}")
+        print(
+            f"{'reports':>8} {'serial wall':>12} {'parallel wall':>14} {'serial cpu':>11} "
+            f"{'parent cpu':>11} {'workers cpu':>12} {'idle-core estimate':>19}"
+        )
         for n in sizes:
             items = paths[:n]
             serial = _best(lambda items=items, n=n: parallel_map(_read_cached, items, _Lookup(None), threshold=n + 1))
             parallel = _best(lambda items=items: parallel_map(_read_cached, items, _Lookup(None), threshold=1))
             estimate = parallel[1] + parallel[2] / workers()
-            print(f"{n:>8} {serial[0]:>12.3f} {parallel[0]:>14.3f} {serial[1]:>11.3f} {parallel[1]:>11.3f} "
-                  f"{parallel[2]:>12.3f} {estimate / serial[1]:>18.2f}x")
+            print(
+                f"{n:>8} {serial[0]:>12.3f} {parallel[0]:>14.3f} {serial[1]:>11.3f} {parallel[1]:>11.3f} "
+                f"{parallel[2]:>12.3f} {estimate / serial[1]:>18.2f}x"
+            )
 
 
 if __name__ == "__main__":

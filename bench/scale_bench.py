@@ -32,7 +32,9 @@ def corpus(n: int) -> Path:
     folder = OUT / f"c{n}"
     if not (folder / "truth.jsonl").exists():
         shutil.rmtree(folder, ignore_errors=True)
-        subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), str(n), str(YEARS), str(folder)], check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "make_corpus.py"), str(n), str(YEARS), str(folder)], check=True
+        )
     return folder / "data"
 
 
@@ -41,8 +43,12 @@ def build(data: Path, site: Path, cache: Path) -> tuple[dict, float, float]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GOI_CACHE": str(cache)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([str(BIN / "goi"), "build", "--data", str(data), "--out", str(site), "--stats", str(stats)],
-                   check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "goi"), "build", "--data", str(data), "--out", str(site), "--stats", str(stats)],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return json.loads(stats.read_text()), wall, max(peak, before) / 1024
@@ -56,47 +62,68 @@ def measure(n: int) -> dict:
     stats, wall, peak = build(data, site, cache)
     pages = [p.stat().st_size for p in (site / "agencies").glob("*/index.html")]
     row = {
-        "agencies": stats["agencies"], "reports": stats["reports"], "wall": wall, "stages": stats["stages"],
+        "agencies": stats["agencies"],
+        "reports": stats["reports"],
+        "wall": wall,
+        "stages": stats["stages"],
         "downloads": stats.get("downloads", {}),
-        "parse_rate": stats["reports"] / stats["stages"]["parse"], "peak_mb": peak,
+        "parse_rate": stats["reports"] / stats["stages"]["parse"],
+        "peak_mb": peak,
         "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
-        "files": stats["files"], "page_avg_kb": sum(pages) / len(pages) / 1024, "page_max_kb": max(pages) / 1024,
+        "files": stats["files"],
+        "page_avg_kb": sum(pages) / len(pages) / 1024,
+        "page_max_kb": max(pages) / 1024,
         "search_mb": (site / "search" / "search_index.json").stat().st_size / 1e6,
     }
     # One more report (the next year of one agency), then a rebuild: only it is parsed.
     folder = sorted((data).glob("*/*"))[0]
     newest = max(int(p.stem) for p in folder.glob("*.txt"))
     extra = [folder / f"{newest + 1}.txt", folder / f"{newest + 1}.yml"]
-    extra[0].write_bytes((folder / f"{newest}.txt").read_bytes().replace(str(newest).encode(), str(newest + 1).encode()))
-    extra[1].write_text((folder / f"{newest}.yml").read_text(encoding="utf-8").replace(str(newest), str(newest + 1))
-                        .split("sha256:")[0], encoding="utf-8")
+    extra[0].write_bytes(
+        (folder / f"{newest}.txt").read_bytes().replace(str(newest).encode(), str(newest + 1).encode())
+    )
+    extra[1].write_text(
+        (folder / f"{newest}.yml")
+        .read_text(encoding="utf-8")
+        .replace(str(newest), str(newest + 1))
+        .split("sha256:")[0],
+        encoding="utf-8",
+    )
     try:
         again, rewall, _ = build(data, site, cache)
     finally:
         for path in extra:
             path.unlink()
-    row.update(rebuild_wall=rewall, rebuild_parsed=again["parsed"], rebuild_cached=again["cached"],
-               rebuild_parse=again["stages"]["parse"])
+    row.update(
+        rebuild_wall=rewall,
+        rebuild_parsed=again["parsed"],
+        rebuild_cached=again["cached"],
+        rebuild_parse=again["stages"]["parse"],
+    )
     return row
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| agencies × years | reports | parse (cold) | build wall | parse · checks · csv · pages · charts · mkdocs (s) "
-            "| downloads: frames · CSV · Parquet · SQLite · .xlsx, wall (CPU) s "
-            "| peak memory | site | agency page avg / max | search index | rebuild +1 report |")
+    head = (
+        "| agencies × years | reports | parse (cold) | build wall | parse · checks · csv · pages · charts · mkdocs (s) "
+        "| downloads: frames · CSV · Parquet · SQLite · .xlsx, wall (CPU) s "
+        "| peak memory | site | agency page avg / max | search index | rebuild +1 report |"
+    )
     lines = [head, "|" + "---|" * 11]
     for r in rows:
         s = r["stages"]
         split = " · ".join(f"{s.get(k, 0):.0f}" for k in ("parse", "checks", "csv", "pages", "charts", "mkdocs"))
         d = r.get("downloads", {})
-        formats = " · ".join(f"{d.get(k, 0):.1f} ({d.get(k + '_cpu', 0):.1f})"
-                             for k in ("frames", "csv", "parquet", "sqlite", "xlsx"))
+        formats = " · ".join(
+            f"{d.get(k, 0):.1f} ({d.get(k + '_cpu', 0):.1f})" for k in ("frames", "csv", "parquet", "sqlite", "xlsx")
+        )
         lines.append(
             f"| {r['agencies']:,} × {YEARS} | {r['reports']:,} | {r['parse_rate']:,.0f} reports/s | {r['wall']:.0f} s "
             f"({r['wall'] / r['agencies'] * 1000:.1f} ms/agency) | {split} | {formats} | {r['peak_mb']:,.0f} MB | "
             f"{r['site_mb']:,.0f} MB, {r['files']:,} files | {r['page_avg_kb']:.0f} / {r['page_max_kb']:.0f} KB | "
             f"{r['search_mb']:.1f} MB | {r['rebuild_wall']:.0f} s, {r['rebuild_parsed']} parsed, "
-            f"{r['rebuild_cached']:,} cached |")
+            f"{r['rebuild_cached']:,} cached |"
+        )
     return "\n".join(lines)
 
 

@@ -28,9 +28,15 @@ class Truth:
     slips: list[str] = field(default_factory=list)  # rules the agency's own numbers break
 
 
-def random_truth(rng: random.Random, agency: str = "平顶山市湛河区商务局", year: int = 2023,
-                 edition: str = "2021", scale: int = 50, slip: bool = False,
-                 carried_over: dict[str, int] | None = None) -> Truth:
+def random_truth(
+    rng: random.Random,
+    agency: str = "平顶山市湛河区商务局",
+    year: int = 2023,
+    edition: str = "2021",
+    scale: int = 50,
+    slip: bool = False,
+    carried_over: dict[str, int] | None = None,
+) -> Truth:
     """Consistent numbers (every rule holds) unless `slip`, which breaks one total.
 
     `carried_over` (per applicant column) continues the agency's previous year, so the
@@ -40,7 +46,7 @@ def random_truth(rng: random.Random, agency: str = "平顶山市湛河区商务�
     truth = Truth(agency, year, edition)
     previous = dict(carried_over or {})
     apps = ed.rows("applications")
-    outcomes = apps[apps.index("granted"): apps.index("processed_total")]
+    outcomes = apps[apps.index("granted") : apps.index("processed_total")]
     for row in ed.rows("disclosure"):
         for col in ed.columns("disclosure", row):
             truth.cells[("disclosure", row, col)] = rng.randint(0, scale * 4)
@@ -96,6 +102,7 @@ def render(truth: Truth, layout: str, rng: random.Random | None = None, printed=
     def section(table_id: str) -> str:
         table = form.tables[table_id]
         return printed.section(table_id) if printed else f"{table.section}、{table.title}"
+
     out: list[str] = [
         f"{truth.agency}{truth.year}年政府信息公开工作年度报告",
         "",
@@ -115,15 +122,22 @@ def render(truth: Truth, layout: str, rng: random.Random | None = None, printed=
             current_table = line.table
             out += ["", section(line.table)]
             if line.table == "applications":
-                out += _cells_line(["(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)", "申请人情况"], layout)
+                out += _cells_line(
+                    ["(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)", "申请人情况"], layout
+                )
                 out += _cells_line(["", *(column_label("applications", "", c) for c in form.applicant_columns)], layout)
             if line.table == "appeals":
                 out += _cells_line(["行政复议", "行政诉讼"], layout)
-                out += _cells_line(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"], layout)
+                out += _cells_line(
+                    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"], layout
+                )
                 out += _cells_line(["结果维持", "结果纠正", "其他结果", "尚未审结"], layout)
         values = [str(truth.cells[(c.table, c.row, c.column)]) for c in line.cells]
-        label = printed.row(truth.edition, line.table, line.cells[0].row) if printed and line.table != "appeals" \
+        label = (
+            printed.row(truth.edition, line.table, line.cells[0].row)
+            if printed and line.table != "appeals"
             else line.label
+        )
         if line.table == "appeals":
             out += _cells_line(["总计"], layout)  # the header's last cell
             out += _cells_line(values, layout)
@@ -133,7 +147,14 @@ def render(truth: Truth, layout: str, rng: random.Random | None = None, printed=
             out += [label[:cut], label[cut:], " ".join(values)]
         else:
             out += _cells_line([label, *values], layout)
-    out += ["", "五、存在的主要问题及改进情况", f"{truth.year} 年 信息公开工作仍有 3 项不足。", "", "六、其他需要报告的事项", "无"]
+    out += [
+        "",
+        "五、存在的主要问题及改进情况",
+        f"{truth.year} 年 信息公开工作仍有 3 项不足。",
+        "",
+        "六、其他需要报告的事项",
+        "无",
+    ]
     return "\n".join(out) + "\n"
 
 

@@ -12,15 +12,14 @@ import os
 import re
 import sqlite3
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from goi_site.core import paths
-from goi_site.corpus.load import load_corpus
 from goi_site.core.errors import GoiError
+from goi_site.corpus.load import load_corpus
 from goi_site.maintain.annotate import github_annotations
 from goi_site.publish.jsonout import report_to_json
 from goi_site.terminal import render_reports, render_summary
@@ -73,12 +72,12 @@ def parse(
     raise typer.Exit(1 if corpus.failures else 0)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     github = "github"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     unreadable = "unreadable"
     error = "error"
     warning = "warning"
@@ -86,16 +85,22 @@ class FailOn(str, Enum):
 
 @app.command()
 def validate(
-    targets: Optional[list[Path]] = typer.Argument(None, help="Files or directories (default: the corpus)."),
+    targets: list[Path] | None = typer.Argument(None, help="Files or directories (default: the corpus)."),
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     strict: bool = typer.Option(False, "--strict", help="Also fail on findings (same as --fail-on warning)."),
-    fail_on: FailOn = typer.Option(FailOn.unreadable, "--fail-on",
-                                   help="unreadable: only unreadable reports fail; error: also missing tables or rows; "
-                                        "warning: also failed checks."),
+    fail_on: FailOn = typer.Option(
+        FailOn.unreadable,
+        "--fail-on",
+        help="unreadable: only unreadable reports fail; error: also missing tables or rows; "
+        "warning: also failed checks.",
+    ),
     output: Format = typer.Option(Format.text, "--format", help="text, or github (workflow annotations)."),
-    changed_since: str = typer.Option(None, "--changed-since",
-                                      help="Only the reports added or changed since this git revision (e.g. "
-                                           "origin/main), read with their agencies' other years."),
+    changed_since: str = typer.Option(
+        None,
+        "--changed-since",
+        help="Only the reports added or changed since this git revision (e.g. "
+        "origin/main), read with their agencies' other years.",
+    ),
 ) -> None:
     """Parse and check reports; print a summary table and every finding."""
     from goi_site.maintain.prsummary import load_changed
@@ -116,7 +121,9 @@ def validate(
     level = FailOn.warning if strict else fail_on
     if corpus.failures:
         raise typer.Exit(1)
-    failing = {FailOn.unreadable: [], FailOn.error: corpus.error_findings(), FailOn.warning: corpus.rule_findings()}[level]
+    failing = {FailOn.unreadable: [], FailOn.error: corpus.error_findings(), FailOn.warning: corpus.rule_findings()}[
+        level
+    ]
     if failing:
         typer.echo(f"goi: --fail-on {level.value}: {len(failing)} finding(s)", err=True)
         raise typer.Exit(1)
@@ -124,20 +131,29 @@ def validate(
 
 @app.command()
 def add(
-    sources: list[str] = typer.Argument(..., help="The report: a .txt, .md, .html, .pdf or .docx file, an http(s) address, "
-                                                 "or several of them / a folder (batch: one line per file)."),
+    sources: list[str] = typer.Argument(
+        ...,
+        help="The report: a .txt, .md, .html, .pdf or .docx file, an http(s) address, "
+        "or several of them / a folder (batch: one line per file).",
+    ),
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     agency: str = typer.Option(None, "--agency", help="The agency's full name, if the title does not give it."),
     region: str = typer.Option(None, "--region", help="Province / city / county, e.g. 某某省/某某市/某某区."),
     year: int = typer.Option(None, "--year", help="The report year, if the title does not give it."),
-    source_url: str = typer.Option(None, "--source-url", help="Where the report was published (an address given as "
-                                                              "the source is recorded by itself)."),
+    source_url: str = typer.Option(
+        None,
+        "--source-url",
+        help="Where the report was published (an address given as the source is recorded by itself).",
+    ),
     retrieved: str = typer.Option(None, "--retrieved", help="Date retrieved, YYYY-MM-DD (default: today)."),
     replace: bool = typer.Option(False, "--replace", help="Replace an existing report of the same agency and year."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be written; write nothing."),
-    allow_findings: bool = typer.Option(False, "--allow-findings",
-                                        help="Write a report even with error findings (a table or row not read); "
-                                             "its pull request will fail the data check."),
+    allow_findings: bool = typer.Option(
+        False,
+        "--allow-findings",
+        help="Write a report even with error findings (a table or row not read); "
+        "its pull request will fail the data check.",
+    ),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for a server (addresses only)."),
 ) -> None:
     """Add reports to the corpus: extract, detect, check, write data/<province>/<agency>/<year>.txt + .yml.
@@ -146,9 +162,9 @@ def add(
     (nothing is written for it unless --allow-findings)."""
     import datetime as dt
 
+    from goi_site.core.textsafe import one_line
     from goi_site.maintain.add import add_batch, add_source, outcome_line, pull_request_preview
     from goi_site.parse.metadata import region_parts, retrieved_problem, unknown_region, year_problem
-    from goi_site.core.textsafe import one_line
 
     try:
         when = dt.date.fromisoformat(retrieved) if retrieved else None
@@ -178,7 +194,9 @@ def add(
         for outcome in outcomes:
             typer.echo(outcome_line(outcome, dry_run))
         refused = sum(not o.ok for o in outcomes)
-        typer.echo(f"{len(outcomes) - refused} added, {refused} refused" + (" (dry run: nothing written)" if dry_run else ""))
+        typer.echo(
+            f"{len(outcomes) - refused} added, {refused} refused" + (" (dry run: nothing written)" if dry_run else "")
+        )
         raise typer.Exit(1 if refused else 0)
     source = sources[0]
     try:
@@ -187,9 +205,15 @@ def add(
         _fail(f"{source}: {exc}", exc.exit_code)
     typer.echo(render_reports([added.report]))
     if added.refused:
-        _fail(f"{source}: {len(added.errors)} error finding(s) (listed above), nothing written; fix the source "
-              f"(another format often reads better) or add --allow-findings: {pull_request_preview(added)}")
-    verb = ("would replace" if added.replaced else "would write") if dry_run else ("replaced" if added.replaced else "wrote")
+        _fail(
+            f"{source}: {len(added.errors)} error finding(s) (listed above), nothing written; fix the source "
+            f"(another format often reads better) or add --allow-findings: {pull_request_preview(added)}"
+        )
+    verb = (
+        ("would replace" if added.replaced else "would write")
+        if dry_run
+        else ("replaced" if added.replaced else "wrote")
+    )
     typer.echo(f"\n{verb} {added.text_path} and {added.meta_path.name}")
     if added.errors:
         typer.echo(f"with {len(added.errors)} error finding(s) (--allow-findings): {pull_request_preview(added)}")
@@ -220,8 +244,9 @@ def summary(
 def build(
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     out: Path = typer.Option(None, "--out", help="Where to write the built site (default: site/)."),
-    repo_url: str = typer.Option(None, "--repo-url", envvar="GOI_REPO_URL",
-                                 help="Repository URL for links to the source texts (default: none)."),
+    repo_url: str = typer.Option(
+        None, "--repo-url", envvar="GOI_REPO_URL", help="Repository URL for links to the source texts (default: none)."
+    ),
     stats: Path = typer.Option(None, "--stats", help="Also write the build's figures (stages, counts) as JSON here."),
 ) -> None:
     """Parse and check the corpus, generate pages, charts and downloads, run mkdocs build --strict."""
@@ -234,18 +259,31 @@ def build(
     files, size = site_size(out)
     corpus = result.corpus
     stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.stages.items())
-    typer.echo(f"{len(corpus.reports)} report(s) of {len({r.agency_id for r in corpus.reports})} agencies "
-               f"({result.cache_misses} parsed, {result.cache_hits} from the cache), "
-               f"{len(corpus.rule_findings())} finding(s) to look at")
+    typer.echo(
+        f"{len(corpus.reports)} report(s) of {len({r.agency_id for r in corpus.reports})} agencies "
+        f"({result.cache_misses} parsed, {result.cache_hits} from the cache), "
+        f"{len(corpus.rule_findings())} finding(s) to look at"
+    )
     typer.echo(f"built {files} files ({size / 1e6:.1f} MB) into {out} in {result.total:.1f}s ({stages})")
     typer.echo(f"open it: goi serve   (or open {out / 'index.html'} in a browser)")
     if stats:
-        stats.write_text(json.dumps({
-            "reports": len(corpus.reports), "agencies": len({r.agency_id for r in corpus.reports}),
-            "parsed": result.cache_misses, "cached": result.cache_hits, "stages": result.stages,
-            "downloads": result.downloads,
-            "total": result.total, "files": files, "bytes": size,
-        }, indent=1), encoding="utf-8")
+        stats.write_text(
+            json.dumps(
+                {
+                    "reports": len(corpus.reports),
+                    "agencies": len({r.agency_id for r in corpus.reports}),
+                    "parsed": result.cache_misses,
+                    "cached": result.cache_hits,
+                    "stages": result.stages,
+                    "downloads": result.downloads,
+                    "total": result.total,
+                    "files": files,
+                    "bytes": size,
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
 
 
 @app.command()
@@ -265,7 +303,9 @@ def export(
         _fail(f"{len(corpus.failures)} report(s) could not be read; run `goi validate` for the reasons")
     written, _ = write_downloads(corpus.reports, out / "downloads", data.resolve().parent)
     rows = sum(d.rows for d in written if d.group == "main" and d.name == "values")
-    typer.echo(f"wrote {len(written) + 1} files ({rows} values of {len(corpus.reports)} reports) into {out / 'downloads'}")
+    typer.echo(
+        f"wrote {len(written) + 1} files ({rows} values of {len(corpus.reports)} reports) into {out / 'downloads'}"
+    )
 
 
 @app.command()
@@ -275,8 +315,8 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port on localhost."),
 ) -> None:
     """Build the site, then preview it on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
-    from goi_site.publish.sitebuild import build_site
     from goi_site.publish.serve import serve_directory
+    from goi_site.publish.sitebuild import build_site
 
     out = out or paths.default_out_dir()
     _run(lambda: build_site(_corpus_dir(data), out))
@@ -303,11 +343,19 @@ def main() -> None:  # pragma: no cover - the console script
         if os.environ.get("GOI_DEBUG"):
             raise
         if isinstance(exc, sqlite3.OperationalError) and _ENVIRONMENT_SQLITE.search(str(exc)):
-            typer.echo(f"goi: {exc}: the disk is full, a file-size limit was reached, or the folder is read-only", err=True)
+            typer.echo(
+                f"goi: {exc}: the disk is full, a file-size limit was reached, or the folder is read-only", err=True
+            )
             sys.exit(1)
-        tracker = f"{os.environ['GOI_REPO_URL'].rstrip('/')}/issues" if os.environ.get("GOI_REPO_URL") \
+        tracker = (
+            f"{os.environ['GOI_REPO_URL'].rstrip('/')}/issues"
+            if os.environ.get("GOI_REPO_URL")
             else "the project's issue tracker (see CONTRIBUTING.md)"
-        typer.echo(f"goi: internal error: {type(exc).__name__}: {exc}. This is a bug in goi, not in your input: "
-                   f"please report it at {tracker} with the command you ran and the traceback that "
-                   "GOI_DEBUG=1 prints", err=True)
+        )
+        typer.echo(
+            f"goi: internal error: {type(exc).__name__}: {exc}. This is a bug in goi, not in your input: "
+            f"please report it at {tracker} with the command you ran and the traceback that "
+            "GOI_DEBUG=1 prints",
+            err=True,
+        )
         sys.exit(3)

@@ -6,8 +6,8 @@ import unicodedata
 
 from goi_site.corpus.load import Corpus
 from goi_site.form.loader import Form, load_form
-from goi_site.publish.views import headline_values, key_headline
 from goi_site.parse.record import Report
+from goi_site.publish.views import headline_values, key_headline
 
 
 def _width(text: str) -> int:
@@ -35,10 +35,19 @@ def render_summary(corpus: Corpus, form: Form | None = None) -> str:
     rows = []
     for r in corpus.reports:
         counts = {s: sum(1 for f in r.findings if f.severity == s) for s in ("error", "warning", "info")}
-        rows.append([
-            r.source, r.agency or "?", _fmt(r.year), r.edition, " ".join(r.region.path()) or "?",
-            _fmt(headline_values(r, form)[key]), str(counts["error"]), str(counts["warning"]), str(counts["info"]),
-        ])
+        rows.append(
+            [
+                r.source,
+                r.agency or "?",
+                _fmt(r.year),
+                r.edition,
+                " ".join(r.region.path()) or "?",
+                _fmt(headline_values(r, form)[key]),
+                str(counts["error"]),
+                str(counts["warning"]),
+                str(counts["info"]),
+            ]
+        )
     for f in corpus.failures:
         rows.append([f.source, "UNREADABLE", "", "", "", "", "", "", ""])
     out = [table(["file", "agency", "year", "edition", "region", key, "errors", "warnings", "info"], rows)]
@@ -70,15 +79,30 @@ def render_reports(reports: list[Report], form: Form | None = None) -> str:
         parts = [head]
         for table_id, tbl in form.tables.items():
             rows = edition.rows(table_id)
-            if len({tuple(edition.columns(table_id, r)) for r in rows}) > 1:  # rows of their own columns: label each cell
-                body = [[form.row(table_id, r).label, *(f"{form.columns[c].label}={_fmt(report.value(table_id, r, c))}" for c in edition.columns(table_id, r))] for r in rows]
+            if (
+                len({tuple(edition.columns(table_id, r)) for r in rows}) > 1
+            ):  # rows of their own columns: label each cell
+                body = [
+                    [
+                        form.row(table_id, r).label,
+                        *(
+                            f"{form.columns[c].label}={_fmt(report.value(table_id, r, c))}"
+                            for c in edition.columns(table_id, r)
+                        ),
+                    ]
+                    for r in rows
+                ]
                 width = max(len(b) for b in body)
                 body = [b + [""] * (width - len(b)) for b in body]
                 parts.append(f"\n{tbl.section}、{tbl.title}\n" + table(["row", *[""] * (width - 1)], body))
             else:
                 columns = edition.columns(table_id, rows[0])
-                body = [[form.row(table_id, r).short, *(_fmt(report.value(table_id, r, c)) for c in columns)] for r in rows]
-                parts.append(f"\n{tbl.section}、{tbl.title}\n" + table(["", *(form.columns[c].label for c in columns)], body))
+                body = [
+                    [form.row(table_id, r).short, *(_fmt(report.value(table_id, r, c)) for c in columns)] for r in rows
+                ]
+                parts.append(
+                    f"\n{tbl.section}、{tbl.title}\n" + table(["", *(form.columns[c].label for c in columns)], body)
+                )
         if report.findings:
             parts.append("\nfindings:\n" + "\n".join(f"  {f.severity:7} {f.located()}" for f in report.findings))
         blocks.append("\n".join(parts))

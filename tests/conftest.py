@@ -46,14 +46,22 @@ settings.load_profile("goi")
 def _checkout_entries() -> set[str] | None:
     """Untracked and ignored entries of the checkout (None when it is not a git checkout)."""
     try:
-        run = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=normal"], cwd=ROOT,
-                             capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "--untracked-files=normal"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if run.returncode != 0:
         return None
-    return {line[3:] for line in run.stdout.splitlines() if line[:2] in ("??", "!!")
-            and not line[3:].startswith(".pytest_cache") and "__pycache__" not in line}
+    return {
+        line[3:]
+        for line in run.stdout.splitlines()
+        if line[:2] in ("??", "!!") and not line[3:].startswith(".pytest_cache") and "__pycache__" not in line
+    }
 
 
 _BEFORE = _checkout_entries()

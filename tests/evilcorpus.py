@@ -42,9 +42,16 @@ def write_evil_corpus(root: Path) -> Path:
     text = SOURCE.read_text(encoding="utf-8")
     for index, (agency, title, notes) in enumerate(EVIL):
         body = text if index else text.replace("湛河区商务局 2024 年政府信息公开工作年度报告", TEXT_TITLE, 1)
-        meta = {"agency": agency, "region": "河南省 / 平顶山市 / 湛河区", "division_code": "410411", "year": 2024,
-                "title": title, "notes": notes, "source_url": SOURCE_URL if index % 2 else None,
-                "retrieved": "2026-11-22"}
+        meta = {
+            "agency": agency,
+            "region": "河南省 / 平顶山市 / 湛河区",
+            "division_code": "410411",
+            "year": 2024,
+            "title": title,
+            "notes": notes,
+            "source_url": SOURCE_URL if index % 2 else None,
+            "retrieved": "2026-11-22",
+        }
         staging = root / f"evil-{index}.txt"
         staging.write_text(body, encoding="utf-8")
         staging.with_suffix(".yml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")

@@ -18,7 +18,9 @@ ZHENGZHOU = DATA / "henan" / "410100-shangwuju" / "2023.txt"
 
 
 def goi(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "goi_site", *args], cwd=cwd, capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "goi_site", *args], cwd=cwd, capture_output=True, text=True, timeout=180
+    )
 
 
 def values(path: Path) -> dict:
@@ -31,12 +33,23 @@ def truth():
     return values(ZHENGZHOU)
 
 
-@pytest.mark.parametrize("source", [ZHENGZHOU, SOURCES / "report.html", SOURCES / "report.docx", SOURCES / "report.pdf"],
-                         ids=lambda p: p.suffix)
+@pytest.mark.parametrize(
+    "source",
+    [ZHENGZHOU, SOURCES / "report.html", SOURCES / "report.docx", SOURCES / "report.pdf"],
+    ids=lambda p: p.suffix,
+)
 def test_add_reads_the_same_numbers_from_every_format(tmp_path, source, truth):
     data = tmp_path / "data"
-    run = goi("add", str(source), "--data", str(data), "--source-url", "https://www.zhengzhou.gov.cn/report.html",
-              "--retrieved", "2026-11-20")
+    run = goi(
+        "add",
+        str(source),
+        "--data",
+        str(data),
+        "--source-url",
+        "https://www.zhengzhou.gov.cn/report.html",
+        "--retrieved",
+        "2026-11-20",
+    )
     assert run.returncode == 0, run.stderr
     written = data / "henan" / "410100-shangwuju" / "2023.txt"
     assert written.exists() and written.with_suffix(".yml").exists()
@@ -66,14 +79,17 @@ def test_duplicate_is_refused_unless_replace(tmp_path):
     assert written.read_bytes() != before[0]
 
 
-@pytest.mark.parametrize("name, data, expect", [
-    ("broken.pdf", b"%PDF-1.4\nnot really a pdf", "not a readable PDF"),
-    ("fake.pdf", b"hello", "not a PDF"),
-    ("fake.docx", b"hello", "not a Word .docx"),
-    ("empty.html", b"", "empty"),
-    ("notes.html", "<html><body><p>会议通知</p></body></html>".encode(), "no statistical table"),
-    ("report.odt", b"x", "unsupported file type"),
-])
+@pytest.mark.parametrize(
+    "name, data, expect",
+    [
+        ("broken.pdf", b"%PDF-1.4\nnot really a pdf", "not a readable PDF"),
+        ("fake.pdf", b"hello", "not a PDF"),
+        ("fake.docx", b"hello", "not a Word .docx"),
+        ("empty.html", b"", "empty"),
+        ("notes.html", "<html><body><p>会议通知</p></body></html>".encode(), "no statistical table"),
+        ("report.odt", b"x", "unsupported file type"),
+    ],
+)
 def test_unreadable_source_leaves_data_untouched(tmp_path, name, data, expect):
     source = tmp_path / name
     source.write_bytes(data)
@@ -89,8 +105,17 @@ def test_options_override_and_place_an_ambiguous_county(tmp_path):
     source = FIXTURES / "quirks" / "unplaceable_county.txt"
     refused = goi("add", str(source), "--data", str(data))
     assert refused.returncode == 1 and "--region" in refused.stderr and not data.exists()
-    run = goi("add", str(source), "--data", str(data), "--region", "福建省/福州市/鼓楼区", "--agency", "福州市鼓楼区商务局",
-              "--allow-findings")  # the fixture holds only part of the tables
+    run = goi(
+        "add",
+        str(source),
+        "--data",
+        str(data),
+        "--region",
+        "福建省/福州市/鼓楼区",
+        "--agency",
+        "福州市鼓楼区商务局",
+        "--allow-findings",
+    )  # the fixture holds only part of the tables
     assert run.returncode == 0, run.stderr
     assert (data / "fujian" / "350102-shangwuju" / "2022.txt").exists()
 
@@ -102,6 +127,8 @@ def test_dry_run_writes_nothing(tmp_path):
 
 
 def test_parse_accepts_the_same_formats():
-    run = goi("parse", str(SOURCES / "report.pdf"), str(SOURCES / "report.docx"), str(SOURCES / "report.html"), "--json")
+    run = goi(
+        "parse", str(SOURCES / "report.pdf"), str(SOURCES / "report.docx"), str(SOURCES / "report.html"), "--json"
+    )
     assert run.returncode == 0
     assert run.stdout.count('"agency": "郑州市商务局"') == 3

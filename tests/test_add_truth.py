@@ -36,8 +36,9 @@ def test_error_findings_refuse_and_write_nothing(tmp_path):
     assert "--allow-findings" in errors[0] and "Traceback" not in run.stderr
     assert "next: goi validate" not in run.stdout
     # the finding names the file it would be stored as, and a line of the stored text
-    assert re.search(r"error +\S*data/henan/410100-shangwuju/2023\.txt:\d+ missing_row: 第二部分缺少 1 行：「行政处罚」",
-                     run.stdout), run.stdout
+    assert re.search(
+        r"error +\S*data/henan/410100-shangwuju/2023\.txt:\d+ missing_row: 第二部分缺少 1 行：「行政处罚」", run.stdout
+    ), run.stdout
 
 
 def test_allow_findings_writes_and_says_what_the_pull_request_will_show(tmp_path):
@@ -55,8 +56,9 @@ def test_allow_findings_writes_and_says_what_the_pull_request_will_show(tmp_path
     check = goi("validate", str(data), "--format", "github", "--fail-on", "error")
     assert check.returncode == 1
     annotation = [l for l in check.stdout.splitlines() if l.startswith("::error")]
-    assert len(annotation) == 1 and annotation[0].endswith(f"2023.txt,line={line},title=missing_row::"
-                                                           "第二部分缺少 1 行：「行政处罚」")
+    assert len(annotation) == 1 and annotation[0].endswith(
+        f"2023.txt,line={line},title=missing_row::第二部分缺少 1 行：「行政处罚」"
+    )
 
 
 def test_missing_row_labels_are_quoted_one_by_one():

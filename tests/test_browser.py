@@ -21,8 +21,16 @@ from .sitefixture import built_site  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("GOI_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +56,20 @@ def tab(browser):
     page = context.new_page()
     page.requests, page.problems, page.bytes = [], [], {}
     page.on("request", lambda r: page.requests.append(r.url))
-    page.on("console", lambda m: page.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: page.problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None,
+    )
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
     # A load cut short by the test's own navigation (net::ERR_ABORTED) is not a failure.
-    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url} {r.failure}")
-            if "ERR_ABORTED" not in (r.failure or "") else None)
+    page.on(
+        "requestfailed",
+        lambda r: (
+            page.problems.append(f"request failed: {r.url} {r.failure}")
+            if "ERR_ABORTED" not in (r.failure or "")
+            else None
+        ),
+    )
     yield page
     context.close()
 
@@ -152,8 +169,10 @@ def test_agency_page_first_load_weight(browser, server):
     total = sum(sizes.values())
     html = sizes[server + "agencies/410411-shangwuju/"]
     vega = sum(v for k, v in sizes.items() if "vega-bundle" in k)
-    print(f"\nagency page first load: {len(sizes)} requests, {total / 1024:.0f} KB uncompressed, "
-          f"{sum(zipped.values()) / 1024:.0f} KB gzipped (HTML {html / 1024:.0f} KB, Vega bundle {vega / 1024:.0f} KB, "
-          f"the rest {(total - html - vega) / 1024:.0f} KB)")
+    print(
+        f"\nagency page first load: {len(sizes)} requests, {total / 1024:.0f} KB uncompressed, "
+        f"{sum(zipped.values()) / 1024:.0f} KB gzipped (HTML {html / 1024:.0f} KB, Vega bundle {vega / 1024:.0f} KB, "
+        f"the rest {(total - html - vega) / 1024:.0f} KB)"
+    )
     assert html < 60 * 1024
     context.close()

@@ -14,12 +14,13 @@ from goi_site.publish.jsonout import report_to_json
 
 from .conftest import DATA, FIXTURES, ROOT, corpus_files
 
-
 ZHENGZHOU = DATA / "henan" / "410100-shangwuju" / "2023.txt"
 
 
 def goi(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "goi_site", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "goi_site", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_parse_json_equals_the_library():
@@ -36,8 +37,18 @@ def test_parse_json_equals_the_library():
             f.pop("file")
     assert printed == json.loads(json.dumps(expected, ensure_ascii=False))
     keys = set(printed[0])
-    assert {"agency", "year", "edition", "region", "disclosure", "applications", "review",
-            "litigation_direct", "litigation_after_review", "findings"} <= keys
+    assert {
+        "agency",
+        "year",
+        "edition",
+        "region",
+        "disclosure",
+        "applications",
+        "review",
+        "litigation_direct",
+        "litigation_after_review",
+        "findings",
+    } <= keys
     zz = next(p for p in printed if p["agency"] == "郑州市商务局")
     assert zz["review"] == {"upheld": 2, "corrected": 0, "other": 1, "pending": 0, "total": 3}
     assert zz["applications"]["carried_forward"]["natural_person"] == 1
@@ -82,6 +93,7 @@ def test_usage_errors_exit_2():
 
 # ---- bad input: one clear line, non-zero exit, no traceback -----------------------
 
+
 def _junk(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     cases = {}
 
@@ -95,8 +107,12 @@ def _junk(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     make("binary.txt", bytes(range(256)) * 8, "binary")
     make("report.pdf.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF")
     make("doc.txt", b"PK\x03\x04" + b"\x00" * 40, "ZIP")
-    make("notareport.txt", "今天天气很好，我们去公园散步。\n春天来了，花开了。\n".encode("utf-8"), "no statistical table")
-    make("latin1.txt", "Caf\xe9 cr\xe8me br\xfbl\xe9e \xe0 la fran\xe7aise\n".encode("latin-1") * 20, "neither UTF-8 nor GB18030")
+    make("notareport.txt", "今天天气很好，我们去公园散步。\n春天来了，花开了。\n".encode(), "no statistical table")
+    make(
+        "latin1.txt",
+        "Caf\xe9 cr\xe8me br\xfbl\xe9e \xe0 la fran\xe7aise\n".encode("latin-1") * 20,
+        "neither UTF-8 nor GB18030",
+    )
     big = tmp_path / "huge.txt"
     with big.open("wb") as handle:
         handle.seek(50 * 1024 * 1024)
@@ -106,8 +122,20 @@ def _junk(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     return cases
 
 
-@pytest.mark.parametrize("name", ["empty.txt", "blank.txt", "binary.txt", "report.pdf.txt", "doc.txt",
-                                  "notareport.txt", "latin1.txt", "huge.txt", "missing.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "empty.txt",
+        "blank.txt",
+        "binary.txt",
+        "report.pdf.txt",
+        "doc.txt",
+        "notareport.txt",
+        "latin1.txt",
+        "huge.txt",
+        "missing.txt",
+    ],
+)
 def test_bad_input_gets_one_clear_line(tmp_path, name):
     path, expect = _junk(tmp_path)[name]
     for command in (["parse", str(path), "--json"], ["validate", str(path)]):
@@ -144,10 +172,14 @@ def test_one_bad_file_among_good_ones_exits_1_but_prints_the_good(tmp_path):
 def test_malformed_metadata_is_named(tmp_path):
     report = tmp_path / "2023.txt"
     report.write_bytes((DATA / "henan" / "410100-shangwuju" / "2023.txt").read_bytes())
-    (tmp_path / "2023.yml").write_text("agency: 郑州市商务局\nyear: 二〇二三\nretrieved: 2026-11-22\n", encoding="utf-8")
+    (tmp_path / "2023.yml").write_text(
+        "agency: 郑州市商务局\nyear: 二〇二三\nretrieved: 2026-11-22\n", encoding="utf-8"
+    )
     run = goi("validate", str(tmp_path))
     assert run.returncode == 1 and "2023.yml: 'year' must be a year" in run.stdout
-    (tmp_path / "2023.yml").write_text("agency: 郑州市商务局\nyear: 2023\nretrieved: 2026-11-22\nsorce_url: x\n", encoding="utf-8")
+    (tmp_path / "2023.yml").write_text(
+        "agency: 郑州市商务局\nyear: 2023\nretrieved: 2026-11-22\nsorce_url: x\n", encoding="utf-8"
+    )
     assert "unknown key 'sorce_url'" in goi("validate", str(tmp_path)).stdout
 
 

@@ -27,15 +27,21 @@ def test_issue_forms_ask_for_what_a_fix_needs():
     missing = yaml.safe_load((GITHUB / "ISSUE_TEMPLATE" / "missing-report.yml").read_text(encoding="utf-8"))
     assert _ids(missing)[:3] == ["agency", "year", "url"]
     for form in (wrong, missing):
-        assert form["name"] and form["description"] and all(
-            f["attributes"]["label"] for f in form["body"] if f["type"] != "markdown")
+        assert (
+            form["name"]
+            and form["description"]
+            and all(f["attributes"]["label"] for f in form["body"] if f["type"] != "markdown")
+        )
         required = [f["id"] for f in form["body"] if f.get("validations", {}).get("required")]
         assert "agency" in required and "year" in required
 
 
 def test_codeowners_dependabot_and_licences():
-    owners = [l.split() for l in (GITHUB / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
-              if l.strip() and not l.startswith("#")]
+    owners = [
+        l.split()
+        for l in (GITHUB / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
+        if l.strip() and not l.startswith("#")
+    ]
     by_path = {o[0]: o[1:] for o in owners}
     assert by_path["/data/"] and by_path["*"] and by_path["/data/"] != by_path["*"]
     dependabot = yaml.safe_load((GITHUB / "dependabot.yml").read_text(encoding="utf-8"))
@@ -62,8 +68,11 @@ def test_preview_as_the_summary_says(built_site):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "http.server", "-d", str(built_site), "--bind", "127.0.0.1",
-                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "-d", str(built_site), "--bind", "127.0.0.1", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}/"
         for _ in range(100):

@@ -11,8 +11,8 @@ import hashlib
 
 import pytest
 
-from goi_site.maintain.add import province_slug
 from goi_site.corpus.load import load_corpus
+from goi_site.maintain.add import province_slug
 from goi_site.parse.metadata import read_metadata, sidecar
 
 from .conftest import REPO_DATA, repo_data_files
@@ -33,10 +33,15 @@ def _report(corpus, path):
 
 def test_data_holds_reports_and_nothing_else():
     assert repo_data_files(), "data/ holds no report"
-    stray = [p.relative_to(REPO_DATA).as_posix() for p in REPO_DATA.rglob("*")
-             if p.is_file() and p.suffix not in (".txt", ".yml") and p.name != "README.md"]
+    stray = [
+        p.relative_to(REPO_DATA).as_posix()
+        for p in REPO_DATA.rglob("*")
+        if p.is_file() and p.suffix not in (".txt", ".yml") and p.name != "README.md"
+    ]
     assert stray == []
-    orphans = [p.relative_to(REPO_DATA).as_posix() for p in REPO_DATA.rglob("*.yml") if not p.with_suffix(".txt").exists()]
+    orphans = [
+        p.relative_to(REPO_DATA).as_posix() for p in REPO_DATA.rglob("*.yml") if not p.with_suffix(".txt").exists()
+    ]
     assert orphans == []
 
 

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from goi_site.corpus.load import load_corpus
-from goi_site.publish.csvout import safe_cell
-from goi_site.publish.catalogue import table_spec
-from goi_site.publish.exports import schema_fields, write_downloads
 from goi_site.form.loader import load_form
+from goi_site.publish.catalogue import table_spec
+from goi_site.publish.csvout import safe_cell
+from goi_site.publish.exports import schema_fields, write_downloads
 
 from .conftest import CORPUS_ROOT, DATA, FIXTURES, ROOT
 
@@ -34,14 +34,18 @@ def downloads(corpus, tmp_path_factory) -> Path:
 
 
 def test_tidy_csv_read_back_equals_the_parsed_records(corpus, downloads):
-    frame = pd.read_csv(downloads / "goi-values.csv", dtype={"division_code": str}, keep_default_na=False, na_values=[""])
+    frame = pd.read_csv(
+        downloads / "goi-values.csv", dtype={"division_code": str}, keep_default_na=False, na_values=[""]
+    )
     form = load_form()
     expected = {}
     for r in corpus.reports:
         for ref in form.editions[r.edition].cells():
             cell = r.cells[ref]
             expected[(r.agency_id, r.year, ref.table, ref.row, ref.column)] = (
-                None if cell.value is None else float(cell.value), cell.line)
+                None if cell.value is None else float(cell.value),
+                cell.line,
+            )
     got = {}
     for row in frame.itertuples():
         value = None if pd.isna(row.value) else float(row.value)
@@ -49,7 +53,10 @@ def test_tidy_csv_read_back_equals_the_parsed_records(corpus, downloads):
         got[(row.agency_id, row.year, row.table, row.row_id, row.column_id)] = (value, line)
     assert got == expected
     assert set(frame["agency"]) == {r.agency for r in corpus.reports}
-    assert frame.loc[frame.agency_id == "410411-shangwuju", "source_file"].iloc[0] == "data/henan/410411-shangwuju/2024.txt"
+    assert (
+        frame.loc[frame.agency_id == "410411-shangwuju", "source_file"].iloc[0]
+        == "data/henan/410411-shangwuju/2024.txt"
+    )
 
 
 def test_every_csv_has_a_bom(downloads):
@@ -94,11 +101,15 @@ def test_codebook_covers_every_column(downloads):
 
 def test_frictionless_validate_passes(downloads):
     frictionless = Path(sys.executable).with_name("frictionless")
-    run = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=downloads, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [str(frictionless), "validate", "datapackage.json"], cwd=downloads, capture_output=True, text=True, timeout=300
+    )
     assert run.returncode == 0, run.stdout[-3000:]
     package = json.loads((downloads / "datapackage.json").read_text(encoding="utf-8"))
     assert all(r["name"].isascii() for r in package["resources"])
-    assert {r["path"] for r in package["resources"]} == {p.relative_to(downloads).as_posix() for p in downloads.rglob("*.csv")}
+    assert {r["path"] for r in package["resources"]} == {
+        p.relative_to(downloads).as_posix() for p in downloads.rglob("*.csv")
+    }
 
 
 def _injected_downloads(tmp_path) -> Path:
@@ -107,7 +118,9 @@ def _injected_downloads(tmp_path) -> Path:
     folder.mkdir(parents=True)
     shutil.copy(DATA / "henan" / "410100-shangwuju" / "2023.txt", folder / "2023.txt")
     (folder / "2023.yml").write_text(
-        'agency: \'=HYPERLINK("http://x","y")\'\ndivision_code: "410100"\nyear: 2023\nretrieved: 2026-11-22\n', encoding="utf-8")
+        'agency: \'=HYPERLINK("http://x","y")\'\ndivision_code: "410100"\nyear: 2023\nretrieved: 2026-11-22\n',
+        encoding="utf-8",
+    )
     corpus = load_corpus([tmp_path / "data"])
     assert len(corpus.reports) == 1, corpus.failures
     write_downloads(corpus.reports, tmp_path / "out", tmp_path)
@@ -121,7 +134,7 @@ def test_formula_injection_is_neutralised(tmp_path):
     for path in with_name:
         text = path.read_text(encoding="utf-8-sig")
         assert '\'=HYPERLINK(""http://x"",""y"")' in text, path
-        assert ',=HYPERLINK' not in text and '\n=HYPERLINK' not in text
+        assert ",=HYPERLINK" not in text and "\n=HYPERLINK" not in text
     assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell("\tx") == "'\tx"
     assert safe_cell(-2) == "-2"  # numbers stay numbers
 
@@ -149,16 +162,26 @@ def test_two_exports_give_identical_bytes(corpus, tmp_path):
 
 
 def test_goi_export_command(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "goi_site", "export", "--data", str(DATA), "--out", str(tmp_path)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "goi_site", "export", "--data", str(DATA), "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
-    assert (tmp_path / "downloads" / "goi-values.csv").exists() and (tmp_path / "downloads" / "datapackage.json").exists()
+    assert (tmp_path / "downloads" / "goi-values.csv").exists() and (
+        tmp_path / "downloads" / "datapackage.json"
+    ).exists()
 
 
 # ---- the frames and the typed formats (Parquet, SQLite, .xlsx) --------------------------------
 
+
 def _csv(downloads: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(downloads / name, dtype={"division_code": str, "edition": str}, keep_default_na=False, na_values=[""])
+    return pd.read_csv(
+        downloads / name, dtype={"division_code": str, "edition": str}, keep_default_na=False, na_values=[""]
+    )
 
 
 def test_frames_have_explicit_types_and_missing_stays_missing(tmp_path):
@@ -189,8 +212,9 @@ def test_parquet_is_typed_and_holds_the_csv_numbers(downloads):
     csv = _csv(downloads, "goi-values.csv")
     assert len(parquet) == len(csv)
     assert parquet["value"].isna().sum() == csv["value"].isna().sum()
-    pd.testing.assert_series_equal(parquet["value"].astype(float).reset_index(drop=True), csv["value"].astype(float),
-                                   check_names=False)
+    pd.testing.assert_series_equal(
+        parquet["value"].astype(float).reset_index(drop=True), csv["value"].astype(float), check_names=False
+    )
     assert set(parquet["cell_source"]) == {"text"}  # provenance columns are in the typed formats
     wide = pq.read_table(downloads / "goi-reports-wide.parquet")
     assert str(wide.schema.field("applications.new.total").type) == "int64"
@@ -201,8 +225,16 @@ def test_sqlite_has_one_table_per_download_indexed_on_agency_and_year(downloads)
 
     db = sqlite3.connect(downloads / "goi.sqlite")
     tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
-    assert tables == {"reports_wide", "findings", "indicators", "codebook",
-                      "values_reports", "values_labels", "values_cells", "values_provenance"}
+    assert tables == {
+        "reports_wide",
+        "findings",
+        "indicators",
+        "codebook",
+        "values_reports",
+        "values_labels",
+        "values_cells",
+        "values_provenance",
+    }
     # the long table is a view over narrow tables, with the CSV's rows and columns
     assert [row[0] for row in db.execute("select name from sqlite_master where type = 'view'")] == ["values"]
     indexes = {row[0] for row in db.execute("select name from sqlite_master where type = 'index'")}
@@ -213,17 +245,21 @@ def test_sqlite_has_one_table_per_download_indexed_on_agency_and_year(downloads)
     pd.testing.assert_frame_equal(view[list(csv.columns)].astype(str), csv.astype(str), check_dtype=False)
     assert set(view["cell_source"]) == {"text"} and view["cell_rule"].isna().all()
     # a query by agency reads that agency's rows through the indexes, not the whole table
-    plan = " ".join(str(row[-1]) for row in db.execute(
-        'explain query plan select * from "values" where agency_id = ?', ("410100-shangwuju",)))
+    plan = " ".join(
+        str(row[-1])
+        for row in db.execute('explain query plan select * from "values" where agency_id = ?', ("410100-shangwuju",))
+    )
     assert "values_agency_id" in plan and "SCAN v" not in plan, plan
-    assert db.execute('select count(*) from "values" where agency_id = ?', ("410100-shangwuju",)).fetchone() == \
-        ((csv.agency_id == "410100-shangwuju").sum(),)
+    assert db.execute('select count(*) from "values" where agency_id = ?', ("410100-shangwuju",)).fetchone() == (
+        (csv.agency_id == "410100-shangwuju").sum(),
+    )
     count, nulls, total = db.execute('select count(*), sum(value is null), sum(value) from "values"').fetchone()
     assert (count, nulls) == (len(csv), csv["value"].isna().sum()) and total == csv["value"].sum()
     # counts are integers in SQLite too, not 12.0
     assert db.execute('select typeof(value) from "values" where value is not null limit 1').fetchone() == ("integer",)
-    zz = db.execute('select "applications.new.natural_person" from reports_wide where agency_id = ?',
-                    ("410100-shangwuju",)).fetchone()
+    zz = db.execute(
+        'select "applications.new.natural_person" from reports_wide where agency_id = ?', ("410100-shangwuju",)
+    ).fetchone()
     assert zz == (6,)
     db.close()
 
@@ -267,20 +303,31 @@ def test_csv_rows_are_the_bytes_of_pythons_csv_module():
     from goi_site.publish.catalogue import Field
     from goi_site.publish.csvout import Rendered, exact_number
 
-    fields = [Field("a", "甲", "a", "string"), Field("n", "乙", "n", "integer"), Field("x", "丙", "x", "number", exact=True),
-              Field("r", "丁", "r", "number")]
+    fields = [
+        Field("a", "甲", "a", "string"),
+        Field("n", "乙", "n", "integer"),
+        Field("x", "丙", "x", "number", exact=True),
+        Field("r", "丁", "r", "number"),
+    ]
     texts = ["郑州", None, "-1", 'a,"b"', "line\nbreak", "=1+2", "", "x\r", '"', " 空格 "]
     counts = [1, None, -3, 0, 7, 2**40, None, 5, 6, 0]
     exact = [12.0, 0.5, None, 0.0, 1e16, 3.25, None, 7.0, 0.1, -2.0]
     ratios = [0.0, 1.0, 0.166667, None, 0.4, 1 / 3, None, 2.5, 0.1, 0.0]
-    frame = pd.DataFrame({"a": pd.array(texts, dtype="string"), "n": pd.array(counts, dtype="Int64"),
-                          "x": pd.array(exact, dtype="Float64"), "r": pd.array(ratios, dtype="Float64")})
+    frame = pd.DataFrame(
+        {
+            "a": pd.array(texts, dtype="string"),
+            "n": pd.array(counts, dtype="Int64"),
+            "x": pd.array(exact, dtype="Float64"),
+            "r": pd.array(ratios, dtype="Float64"),
+        }
+    )
     got = io.BytesIO()
     assert Rendered(frame, fields).write(got) == len(frame)
     oracle = io.StringIO()
     csv.writer(oracle, lineterminator="\r\n").writerows(
         [safe_cell(a), safe_cell(n), "" if x is None else exact_number(x), safe_cell(r)]
-        for a, n, x, r in zip(texts, counts, exact, ratios))
+        for a, n, x, r in zip(texts, counts, exact, ratios)
+    )
     assert got.getvalue() == oracle.getvalue().encode("utf-8")
     assert got.getvalue().startswith(b"\xe9\x83\x91\xe5\xb7\x9e,1,12,0.0\r\n,,0.5,1.0\r\n'-1,-3,,0.166667\r\n")
     # a slice and a set of row numbers write those rows only, in the order asked
@@ -322,12 +369,24 @@ def test_xlsx_bulk_rows_are_the_bytes_of_write_row(tmp_path):
     texts = ["郑州", None, "=1+2", "a & <b>", " 空格 ", "", "tab\tend", "<r>rich</r>", "\x01ctl"]
     counts = [1, None, -3, 0, 7, 2**40, None, 5, 6]
     numbers = [12.0, 0.5, None, 0.0, 1e16, 3.25, 1 / 3, 7.0, 1e-7]
-    frame = pd.DataFrame({"a": pd.array(texts, dtype="string"), "n": pd.array(counts, dtype="Int64"),
-                          "x": pd.array(numbers, dtype="Float64")})
+    frame = pd.DataFrame(
+        {
+            "a": pd.array(texts, dtype="string"),
+            "n": pd.array(counts, dtype="Int64"),
+            "x": pd.array(numbers, dtype="Float64"),
+        }
+    )
 
     def book(path, bulk):
-        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                                    "strings_to_urls": False, "strings_to_numbers": False})
+        workbook = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
         sheet = workbook.add_worksheet()
         sheet.write_row(0, 0, ["a", "n", "x"])
         if bulk:

@@ -24,11 +24,13 @@ def _page_with_chrome() -> bytes:
     """The 郑州 report as a government site serves it: header, breadcrumbs, the 信息公开
     metadata table, the article, a footer."""
     html = (SOURCES / "report.html").read_text(encoding="utf-8")
-    chrome = ('<div class="header"><a href="/">郑州市商务局</a> | <a href="/xxgk">政府信息公开</a> | 无障碍 | 长者模式</div>'
-              '<table class="meta"><tr><td>索引号：</td><td>11410100005253033R/2024-00012</td>'
-              '<td>发布机构：</td><td>郑州市商务局</td></tr>'
-              '<tr><td>名称：</td><td>郑州市商务局2023年政府信息公开工作年度报告</td>'
-              '<td>发布日期：</td><td>2024-01-19</td></tr></table>')
+    chrome = (
+        '<div class="header"><a href="/">郑州市商务局</a> | <a href="/xxgk">政府信息公开</a> | 无障碍 | 长者模式</div>'
+        '<table class="meta"><tr><td>索引号：</td><td>11410100005253033R/2024-00012</td>'
+        "<td>发布机构：</td><td>郑州市商务局</td></tr>"
+        "<tr><td>名称：</td><td>郑州市商务局2023年政府信息公开工作年度报告</td>"
+        "<td>发布日期：</td><td>2024-01-19</td></tr></table>"
+    )
     footer = '<div class="footer">主办：郑州市商务局 ICP备案号 豫ICP备00000000号 网站标识码 4101000000</div>'
     return html.replace("<body>", "<body>" + chrome, 1).replace("</body>", footer + "</body>", 1).encode("utf-8")
 
@@ -53,8 +55,11 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/files/report.pdf":  # servers often send PDFs as octet-stream: the bytes decide
             self._send((SOURCES / "report.pdf").read_bytes(), "application/octet-stream")
         elif path == "/download?id=3":
-            self._send((SOURCES / "report.docx").read_bytes(), "application/octet-stream",
-                       {"Content-Disposition": 'attachment; filename="report.docx"'})
+            self._send(
+                (SOURCES / "report.docx").read_bytes(),
+                "application/octet-stream",
+                {"Content-Disposition": 'attachment; filename="report.docx"'},
+            )
         elif path == "/moved":
             self.send_response(302)
             self.send_header("Location", "/files/report.pdf")
@@ -79,8 +84,11 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"%PDF-1.4\n")
             self._stream(HUGE)
         elif path == "/notice.html":
-            self._send("<html><head><title>关于召开会议的通知</title></head><body><p>各单位：定于明日召开会议。</p>"
-                       "</body></html>".encode("utf-8"), "text/html; charset=utf-8")
+            self._send(
+                "<html><head><title>关于召开会议的通知</title></head><body><p>各单位：定于明日召开会议。</p>"
+                "</body></html>".encode(),
+                "text/html; charset=utf-8",
+            )
         else:
             self._send(b"<html><body>404 Not Found</body></html>", "text/html", code=404)
 
@@ -104,10 +112,15 @@ def server():
     httpd.server_close()
 
 
-@pytest.mark.parametrize("path, name", [("/art/2024/1/19/report.html", "report.html (HTML)"),
-                                        ("/files/report.pdf", "report.pdf (PDF)"),
-                                        ("/download?id=3", "download.docx (Word)"),
-                                        ("/moved", "report.pdf (PDF)")])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/art/2024/1/19/report.html", "report.html (HTML)"),
+        ("/files/report.pdf", "report.pdf (PDF)"),
+        ("/download?id=3", "download.docx (Word)"),
+        ("/moved", "report.pdf (PDF)"),
+    ],
+)
 def test_add_url_reads_the_report_and_records_where_from(server, tmp_path, path, name):
     data = tmp_path / "data"
     run = goi("add", server + path, "--data", str(data))
@@ -123,14 +136,17 @@ def test_add_url_reads_the_report_and_records_where_from(server, tmp_path, path,
     assert goi("validate", str(data), "--fail-on", "error").returncode == 0
 
 
-@pytest.mark.parametrize("path, expect", [
-    ("/nothing-here", "HTTP 404"),
-    ("/slow", "timed out"),
-    ("/loop", "redirect loop"),
-    ("/huge", "the server says the file is 210 MB"),
-    ("/huge-undeclared", "larger than 50 MB (stopped reading)"),
-    ("/notice.html", "no statistical table"),
-])
+@pytest.mark.parametrize(
+    "path, expect",
+    [
+        ("/nothing-here", "HTTP 404"),
+        ("/slow", "timed out"),
+        ("/loop", "redirect loop"),
+        ("/huge", "the server says the file is 210 MB"),
+        ("/huge-undeclared", "larger than 50 MB (stopped reading)"),
+        ("/notice.html", "no statistical table"),
+    ],
+)
 def test_download_failures_give_one_line_and_write_nothing(server, tmp_path, path, expect):
     data = tmp_path / "data"
     started = time.monotonic()
@@ -147,15 +163,18 @@ def test_not_http_is_refused(tmp_path):
     assert run.returncode == 1 and "no such file" in run.stderr and not (tmp_path / "data").exists()
 
 
-@pytest.mark.parametrize("data, content_type, expect", [
-    (b"%PDF-1.7 ...", "text/html", ".pdf"),  # the bytes win over a wrong header
-    (b"<!DOCTYPE html><html>", "application/octet-stream", ".html"),
-    ("报告正文".encode(), "text/plain", ".txt"),
-    (b"\xd0\xcf\x11\xe0rest", "application/msword", "old Word .doc"),
-    (b"PK\x03\x04broken", "application/zip", "damaged ZIP"),
-    (b"\x89PNG", "image/png", "image"),
-    (b"<error/>", "application/pdf", "not one"),
-])
+@pytest.mark.parametrize(
+    "data, content_type, expect",
+    [
+        (b"%PDF-1.7 ...", "text/html", ".pdf"),  # the bytes win over a wrong header
+        (b"<!DOCTYPE html><html>", "application/octet-stream", ".html"),
+        ("报告正文".encode(), "text/plain", ".txt"),
+        (b"\xd0\xcf\x11\xe0rest", "application/msword", "old Word .doc"),
+        (b"PK\x03\x04broken", "application/zip", "damaged ZIP"),
+        (b"\x89PNG", "image/png", "image"),
+        (b"<error/>", "application/pdf", "not one"),
+    ],
+)
 def test_type_from_bytes_then_headers(data, content_type, expect):
     try:
         got = detect_suffix(data, content_type)

@@ -79,37 +79,85 @@ def test_groups_are_defined_once():
     assert "@withheld" in rules["outcome_sum"]["right"]  # the rule names the group, not its rows
 
 
-@pytest.mark.parametrize("name, old, new, message", [
-    ("indicators.yml", "denominator: [applications.new.total, applications.carried_over.total]",
-     "denominator: [applications.new.totl, applications.carried_over.total]",
-     "indicators.yml: carried_forward_share.denominator[0]: no cell applications.new.totl "
-     "(did you mean applications.new.total?)"),
-    ("indicators.yml", "numerator: [applications.@withheld.total]", "numerator: [applications.@withheldd.total]",
-     "indicators.yml: withheld_share.numerator[0]: no group @withheldd (did you mean withheld?)"),
-    ("headlines.yml", "{id: corrected_share, indicator: corrected_share}", "{id: corrected_share, indicator: corected_share}",
-     "headlines.yml: [4] corrected_share.indicator: no indicator corected_share (did you mean corrected_share?)"),
-    ("headlines.yml", "sum: [applications.new.total], key: true", "sum: [applications.new.total]",
-     "headlines.yml: exactly one headline is the `key: true` figure (directory, rankings), found 0"),
-    ("charts.yml", "{label: 结转下年, cell: applications.carried_forward.total}\n\n  outcomes",
-     "{label: 结转下年, cell: applications.carried_forward.totals}\n\n  outcomes",
-     "charts.yml: kinds.flow.series[3].cell: no cell applications.carried_forward.totals "
-     "(did you mean applications.carried_forward.total?)"),
-    ("charts.yml", "  flow:\n    title: 申请的收、转、办\n",
-     "  flow:\n    title: 申请的收、转、办\n    page: agencies\n",
-     "charts.yml: kinds.flow.page: 'agencies' is not agency, year or corpus"),
-    ("charts.yml", "  本年新收: \"#4e79a7\"\n", "",
-     "charts.yml: kinds.flow.series[0]: no colour for '本年新收' under colors"),
-    ("layout.yml", "page_order: [applications, appeals, disclosure]", "page_order: [applications, appeal, disclosure]",
-     "layout.yml: page_order[1]: no table appeal (did you mean appeals?)"),
-    ("glossary.yml", "      applications.granted: ", "      applications.grant: ",
-     "glossary.yml: sections[2].terms.applications.grant: no row applications.grant (did you mean applications.granted?)"),
-    ("downloads.yml", "primary_key: [agency_id, year, seq]", "primary_key: [agency_id, year, seqq]",
-     "downloads.yml: tables.findings.primary_key[2]: no field seqq (did you mean seq?)"),
-    ("form.yml", 'right: ["@granted", "@partially_granted",', 'right: ["@granted", "@partialy_granted",',
-     "form.yml: rules.outcome_sum.right: no group @partialy_granted (did you mean partially_granted?)"),
-    ("form.yml", "left: [new, carried_over]", "left: [new, carried_ovr]",
-     "form.yml: rules.balance.left: no row applications.carried_ovr (did you mean applications.carried_over?)"),
-])
+@pytest.mark.parametrize(
+    "name, old, new, message",
+    [
+        (
+            "indicators.yml",
+            "denominator: [applications.new.total, applications.carried_over.total]",
+            "denominator: [applications.new.totl, applications.carried_over.total]",
+            "indicators.yml: carried_forward_share.denominator[0]: no cell applications.new.totl "
+            "(did you mean applications.new.total?)",
+        ),
+        (
+            "indicators.yml",
+            "numerator: [applications.@withheld.total]",
+            "numerator: [applications.@withheldd.total]",
+            "indicators.yml: withheld_share.numerator[0]: no group @withheldd (did you mean withheld?)",
+        ),
+        (
+            "headlines.yml",
+            "{id: corrected_share, indicator: corrected_share}",
+            "{id: corrected_share, indicator: corected_share}",
+            "headlines.yml: [4] corrected_share.indicator: no indicator corected_share (did you mean corrected_share?)",
+        ),
+        (
+            "headlines.yml",
+            "sum: [applications.new.total], key: true",
+            "sum: [applications.new.total]",
+            "headlines.yml: exactly one headline is the `key: true` figure (directory, rankings), found 0",
+        ),
+        (
+            "charts.yml",
+            "{label: 结转下年, cell: applications.carried_forward.total}\n\n  outcomes",
+            "{label: 结转下年, cell: applications.carried_forward.totals}\n\n  outcomes",
+            "charts.yml: kinds.flow.series[3].cell: no cell applications.carried_forward.totals "
+            "(did you mean applications.carried_forward.total?)",
+        ),
+        (
+            "charts.yml",
+            "  flow:\n    title: 申请的收、转、办\n",
+            "  flow:\n    title: 申请的收、转、办\n    page: agencies\n",
+            "charts.yml: kinds.flow.page: 'agencies' is not agency, year or corpus",
+        ),
+        (
+            "charts.yml",
+            '  本年新收: "#4e79a7"\n',
+            "",
+            "charts.yml: kinds.flow.series[0]: no colour for '本年新收' under colors",
+        ),
+        (
+            "layout.yml",
+            "page_order: [applications, appeals, disclosure]",
+            "page_order: [applications, appeal, disclosure]",
+            "layout.yml: page_order[1]: no table appeal (did you mean appeals?)",
+        ),
+        (
+            "glossary.yml",
+            "      applications.granted: ",
+            "      applications.grant: ",
+            "glossary.yml: sections[2].terms.applications.grant: no row applications.grant (did you mean applications.granted?)",
+        ),
+        (
+            "downloads.yml",
+            "primary_key: [agency_id, year, seq]",
+            "primary_key: [agency_id, year, seqq]",
+            "downloads.yml: tables.findings.primary_key[2]: no field seqq (did you mean seq?)",
+        ),
+        (
+            "form.yml",
+            'right: ["@granted", "@partially_granted",',
+            'right: ["@granted", "@partialy_granted",',
+            "form.yml: rules.outcome_sum.right: no group @partialy_granted (did you mean partially_granted?)",
+        ),
+        (
+            "form.yml",
+            "left: [new, carried_over]",
+            "left: [new, carried_ovr]",
+            "form.yml: rules.balance.left: no row applications.carried_ovr (did you mean applications.carried_over?)",
+        ),
+    ],
+)
 def test_a_wrong_reference_is_an_error_naming_file_and_key(form_copy, name, old, new, message):
     _edit(form_copy / name, old, new)
     with pytest.raises(FormError) as caught:

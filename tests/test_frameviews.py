@@ -18,8 +18,15 @@ NEW = CellRef("applications", "new", "total")
 
 
 def report(agency: str, year: int, new: int | None, findings=()) -> Report:
-    return Report(f"{agency}/{year}.txt", "2021", CellMap("2021", {NEW: Cell(new, 3)}), list(findings),
-                  agency=agency, agency_id=agency, year=year)
+    return Report(
+        f"{agency}/{year}.txt",
+        "2021",
+        CellMap("2021", {NEW: Cell(new, 3)}),
+        list(findings),
+        agency=agency,
+        agency_id=agency,
+        year=year,
+    )
 
 
 def figures(reports) -> Figures:
@@ -50,7 +57,11 @@ def test_finding_counts_come_from_the_findings_frame():
     assert [f.attention(r) for r in reports] == [2, 0, 0] and f.attention_total() == 2
     rows = f.finding_rows()
     assert [(x.agency_id, x.year, x.severity, x.line) for x in rows] == [
-        ("a", 2021, "warning", 3), ("a", 2021, "info", None), ("a", 2021, "warning", 3), ("b", 2021, "info", None)]
+        ("a", 2021, "warning", 3),
+        ("a", 2021, "info", None),
+        ("a", 2021, "warning", 3),
+        ("b", 2021, "info", None),
+    ]
 
 
 def test_a_series_named_differently_across_editions_takes_the_editions_own_cell():

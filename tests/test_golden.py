@@ -31,7 +31,9 @@ def test_report_matches_golden(path, corpus, update_golden):
     actual = render_golden(report)
     if update_golden:
         golden.write_text(actual, encoding="utf-8")
-    assert golden.exists(), f"no golden file {golden.name}; run pytest tests/test_golden.py --update-golden and review it"
+    assert golden.exists(), (
+        f"no golden file {golden.name}; run pytest tests/test_golden.py --update-golden and review it"
+    )
     assert actual == golden.read_text(encoding="utf-8")
 
 

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from goi_site.publish import outdir
+from goi_site.core.errors import MetadataError, UsageError
 from goi_site.corpus.cache import ParseCache, report_key
 from goi_site.corpus.load import load_corpus
-from goi_site.extract.decode import decode
-from goi_site.core.errors import MetadataError, UsageError
-from goi_site.parse.identity import agency_slug
-from goi_site.form.divisions import load_divisions
-from goi_site.parse.metadata import read_metadata
 from goi_site.corpus.reader import read_report
+from goi_site.extract.decode import decode
+from goi_site.form.divisions import load_divisions
+from goi_site.parse.identity import agency_slug
+from goi_site.parse.metadata import read_metadata
+from goi_site.publish import outdir
 
 from .conftest import DATA, ROOT
 
@@ -38,9 +38,15 @@ def goi(*args: str, cwd: Path = ROOT, limit: int | None = None, env: dict | None
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    return subprocess.run([sys.executable, "-m", "goi_site", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, preexec_fn=small_disk if limit else None,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "goi_site", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=small_disk if limit else None,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+    )
 
 
 def one_line_error(run: subprocess.CompletedProcess, code: int, *needles: str) -> None:
@@ -63,6 +69,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 # 1. Data loss: --out may never be, contain or sit inside the corpus, site_src/ or the repository root,
 #    nor a folder holding files goi did not write.
+
 
 def test_out_equal_to_the_corpus_is_refused_and_the_corpus_kept(corpus):
     before = files_of(corpus)
@@ -105,6 +112,7 @@ def test_a_symlink_does_not_get_round_the_rules(corpus, tmp_path):
 
 # 9. Not atomic: the site is built beside --out and swapped in; a failed or killed build leaves the old one.
 
+
 def _old_site(out: Path) -> None:
     out.mkdir(parents=True)
     outdir.mark(out)
@@ -132,9 +140,13 @@ def test_a_failing_build_leaves_the_previous_site_whole(corpus, tmp_path, monkey
 def test_a_killed_build_leaves_the_previous_site_whole(corpus, tmp_path):
     out = tmp_path / "site"
     _old_site(out)
-    process = subprocess.Popen([sys.executable, "-m", "goi_site", "build", "--data", str(corpus), "--out", str(out)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "goi_site", "build", "--data", str(corpus), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     try:
         process.wait(timeout=1.5)
     except subprocess.TimeoutExpired:
@@ -146,8 +158,9 @@ def test_a_killed_build_leaves_the_previous_site_whole(corpus, tmp_path):
 def test_disk_full_during_a_build_is_one_line_exit_1_and_the_old_site_stays(corpus, tmp_path):
     out = tmp_path / "site"
     _old_site(out)
-    run = goi("build", "--data", str(corpus), "--out", str(out), limit=400_000,
-              env={"GOI_CACHE": str(tmp_path / "cache")})
+    run = goi(
+        "build", "--data", str(corpus), "--out", str(out), limit=400_000, env={"GOI_CACHE": str(tmp_path / "cache")}
+    )
     one_line_error(run, 1, "File too large")
     assert (out / "index.html").read_text(encoding="utf-8") == "the previous complete site"
 
@@ -172,6 +185,7 @@ def test_a_truncated_vega_bundle_in_the_cache_is_made_again(tmp_path, monkeypatc
 
 
 # 7. A damaged parse cache is detected and rebuilt; one bad file never stops the others.
+
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "bad entry"])
 def test_a_damaged_parse_cache_is_rebuilt(tmp_path, damage):
@@ -221,12 +235,15 @@ def test_a_metadata_file_that_is_a_folder_is_a_failure(corpus):
     one_line_error(run, 1, f"goi: {corpus / ZZ}.txt", "is a folder")
 
 
-@pytest.mark.parametrize("value, needle", [("2026-13-45", "must be a date"), ("2999-01-01", "not a possible date"),
-                                           ("1999-01-01", "not a possible date")])
+@pytest.mark.parametrize(
+    "value, needle",
+    [("2026-13-45", "must be a date"), ("2999-01-01", "not a possible date"), ("1999-01-01", "not a possible date")],
+)
 def test_impossible_retrieval_dates_are_refused(corpus, value, needle):
     meta = corpus / f"{ZZ}.yml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("retrieved: 2026-11-22", f"retrieved: {value}"),
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("retrieved: 2026-11-22", f"retrieved: {value}"), encoding="utf-8"
+    )
     one_line_error(goi("validate", "--data", str(corpus)), 1, "'retrieved'", needle)
 
 
@@ -238,7 +255,7 @@ def test_the_environment_is_exit_1_not_an_internal_error(corpus, tmp_path):
 
 
 def test_exit_3_says_it_is_a_bug_and_where_to_report_it():
-    code = ("import sys; import goi_site.cli as c; c.app = lambda: 1 / 0; c.main()")
+    code = "import sys; import goi_site.cli as c; c.app = lambda: 1 / 0; c.main()"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert run.returncode == 3
     assert "bug in goi" in run.stderr and "issue tracker" in run.stderr and "GOI_DEBUG=1" in run.stderr
@@ -246,10 +263,12 @@ def test_exit_3_says_it_is_a_bug_and_where_to_report_it():
 
 # 6. Deep nesting in a metadata file: a clear line, not a segmentation fault.
 
+
 def test_deeply_nested_yaml_is_refused_not_a_crash(corpus):
     meta = corpus / f"{ZZ}.yml"
-    meta.write_text(meta.read_text(encoding="utf-8") + "notes: " + "[" * 100_000 + "]" * 100_000 + "\n",
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8") + "notes: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8"
+    )
     run = goi("validate", "--data", str(corpus))  # on main: a segmentation fault, exit 139
     one_line_error(run, 1, f"{corpus / ZZ}.yml", "too large for a metadata file")
     deep = corpus.parent / "deep.yml"
@@ -259,6 +278,7 @@ def test_deeply_nested_yaml_is_refused_not_a_crash(corpus):
 
 
 # 5. Half-written corpus: a report without its metadata (or the reverse) is an error; goi add writes both or neither.
+
 
 def test_a_report_without_its_metadata_is_an_error_in_validate_and_build(corpus, tmp_path):
     (corpus / f"{ZZ}.yml").unlink()
@@ -300,6 +320,7 @@ def test_goi_add_takes_back_the_metadata_when_the_report_cannot_be_put_in_place(
 
 # 8. goi add validates the year before writing anything.
 
+
 @pytest.mark.parametrize("year", ["-5", "1800", "2007", "99999", str(dt.date.today().year + 1)])
 def test_goi_add_refuses_an_impossible_year_and_writes_nothing(tmp_path, year):
     data = tmp_path / "data"
@@ -310,13 +331,24 @@ def test_goi_add_refuses_an_impossible_year_and_writes_nothing(tmp_path, year):
 
 # 3. A line break in a name cannot add keys to the metadata goi add writes.
 
+
 def test_goi_add_agency_with_a_newline_writes_one_key(tmp_path):
     data = tmp_path / "data"
     source = tmp_path / "report.txt"
     text = (DATA / f"{ZZ}.txt").read_text(encoding="utf-8")
     source.write_text(text.replace("郑州市商务局2023年政府信息公开工作年度报告", "", 1), encoding="utf-8")
-    run = goi("add", str(source), "--data", str(data), "--agency", "郑州市商务局\ntemplate: x.html", "--year", "2023",
-              "--region", "河南省/郑州市")
+    run = goi(
+        "add",
+        str(source),
+        "--data",
+        str(data),
+        "--agency",
+        "郑州市商务局\ntemplate: x.html",
+        "--year",
+        "2023",
+        "--region",
+        "河南省/郑州市",
+    )
     assert run.returncode == 0, run.stderr
     (meta,) = data.rglob("*.yml")
     assert "template" not in {line.split(":")[0] for line in meta.read_text(encoding="utf-8").splitlines()}
@@ -324,6 +356,7 @@ def test_goi_add_agency_with_a_newline_writes_one_key(tmp_path):
 
 
 # 4. Two agencies become one: ids keep digits; two names on one id stop the build with the way out.
+
 
 def test_names_differing_only_in_digits_get_different_ids():
     zhengzhou = load_divisions().by_code["410100"]
@@ -336,8 +369,9 @@ def test_two_names_sharing_a_pinyin_never_merge_silently(corpus):
     (folder / "2024.txt").write_bytes((folder / "2023.txt").read_bytes())
     meta = (folder / "2023.yml").read_text(encoding="utf-8")
     meta = "\n".join(line for line in meta.splitlines() if not line.startswith("sha256"))
-    (folder / "2024.yml").write_text(meta.replace("郑州市商务局", "郑州市上午局").replace("year: 2023", "year: 2024"),
-                                     encoding="utf-8")  # 上午 and 商务 are both shangwu
+    (folder / "2024.yml").write_text(
+        meta.replace("郑州市商务局", "郑州市上午局").replace("year: 2023", "year: 2024"), encoding="utf-8"
+    )  # 上午 and 商务 are both shangwu
     run = goi("validate", "--data", str(corpus))
     one_line_error(run, 1, "agency id 410100-shangwuju is also the id of", "agency_id: 410100-shangwuju-2")
     # the way out the message gives: an agency_id of its own, and the files in its folder
@@ -345,19 +379,24 @@ def test_two_names_sharing_a_pinyin_never_merge_silently(corpus):
     other.mkdir()
     for suffix in (".txt", ".yml"):
         (folder / f"2024{suffix}").rename(other / f"2024{suffix}")
-    (other / "2024.yml").write_text((other / "2024.yml").read_text(encoding="utf-8")
-                                    + "\nagency_id: 410100-shangwuju-2\n", encoding="utf-8")
+    (other / "2024.yml").write_text(
+        (other / "2024.yml").read_text(encoding="utf-8") + "\nagency_id: 410100-shangwuju-2\n", encoding="utf-8"
+    )
     result = load_corpus([corpus], corpus_root=corpus)
     assert result.failures == []
     assert {r.agency_id: r.agency for r in result.reports if r.region.code == "410100"} == {
-        "410100-shangwuju": "郑州市商务局", "410100-shangwuju-2": "郑州市上午局"}
+        "410100-shangwuju": "郑州市商务局",
+        "410100-shangwuju-2": "郑州市上午局",
+    }
 
 
 # 10. Silent or unclear.
 
+
 def test_build_of_a_missing_corpus_says_so(tmp_path):
-    one_line_error(goi("build", "--data", str(tmp_path / "nonexistent"), "--out", str(tmp_path / "s")), 2,
-                   "no such folder")
+    one_line_error(
+        goi("build", "--data", str(tmp_path / "nonexistent"), "--out", str(tmp_path / "s")), 2, "no such folder"
+    )
 
 
 def test_validate_prints_unreadable_files_in_the_goi_file_form(corpus):
@@ -370,16 +409,21 @@ def test_an_unknown_region_is_refused_not_replaced(corpus, tmp_path):
     run = goi("add", str(DATA / f"{ZZ}.txt"), "--data", str(tmp_path / "d"), "--region", "火星省/奥林匹斯市")
     one_line_error(run, 2, "--region", "火星省 / 奥林匹斯市 is not a division")
     meta = corpus / f"{ZZ}.yml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace('division_code: "410100"', 'division_code: "419999"'),
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace('division_code: "410100"', 'division_code: "419999"'), encoding="utf-8"
+    )
     one_line_error(goi("validate", "--data", str(corpus)), 1, "'division_code' 419999 is not in the division table")
 
 
 def test_metadata_that_contradicts_the_text_is_a_finding(corpus):
     meta = corpus / f"{ZZ}.yml"
     text = meta.read_text(encoding="utf-8")
-    meta.write_text(text.replace("region: 河南省 / 郑州市", "region: 河南省 / 漯河市")
-                    .replace('division_code: "410100"', 'division_code: "411100"'), encoding="utf-8")
+    meta.write_text(
+        text.replace("region: 河南省 / 郑州市", "region: 河南省 / 漯河市").replace(
+            'division_code: "410100"', 'division_code: "411100"'
+        ),
+        encoding="utf-8",
+    )
     report = read_report(corpus / f"{ZZ}.txt")
     assert report.region.code == "411100"  # the metadata wins, and the disagreement is shown
     assert [f.rule for f in report.findings if f.rule == "region_mismatch"] == ["region_mismatch"]
@@ -413,6 +457,7 @@ def test_examples_in_messages_do_not_name_another_agency(tmp_path):
 
 
 # 11. A revision that is an option is refused, never passed to git.
+
 
 def test_summary_changed_since_an_option_is_refused(tmp_path):
     target = tmp_path / "x"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from goi_site.core.textsafe import one_line
 from goi_site.publish.serve import serve_in_background
 from goi_site.publish.sitebuild import build_site
-from goi_site.core.textsafe import one_line
 
 from .evilcorpus import EVIL, write_evil_corpus
 from .test_browser import browser  # noqa: F401  (a fixture: Playwright's Chromium, launched as there)
@@ -44,7 +44,7 @@ def test_front_matter_holds_only_title_and_description(evil_site):
         head = re.match(r"---\n(.*?)\n---\n", text, re.S)
         assert head, page
         assert set(yaml.safe_load(head.group(1))) == {"title", "description"}, page
-        body = text[head.end():]
+        body = text[head.end() :]
         assert "onfocus=" not in body and "javascript:" not in body and "{{" not in body, page
 
 

@@ -42,4 +42,9 @@ def test_title_may_shorten_the_name():
 
 def test_municipality_districts():
     r = parse_text("北京市朝阳区商务局2023年政府信息公开工作年度报告\n行政许可\t5\n")
-    assert (r.region.province, r.region.city, r.region.county, r.region.code) == ("北京市", "北京市", "朝阳区", "110105")
+    assert (r.region.province, r.region.city, r.region.county, r.region.code) == (
+        "北京市",
+        "北京市",
+        "朝阳区",
+        "110105",
+    )

@@ -19,15 +19,15 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from goi_site.extract import ocr
-from goi_site.maintain.add import add_report
-from goi_site.core.errors import InputError
-from goi_site.form.loader import CellRef
 from goi_site.check.ocrmark import mark_ocr
+from goi_site.core.errors import InputError
 from goi_site.corpus.cache import report_key
-from goi_site.extract.ocrtokens import Token, read_tokens, sidecar, stored_tokens, tokens_tsv
-from goi_site.parse.parser import parse_text
 from goi_site.corpus.reader import read_report
+from goi_site.extract import ocr
+from goi_site.extract.ocrtokens import Token, read_tokens, sidecar, stored_tokens, tokens_tsv
+from goi_site.form.loader import CellRef
+from goi_site.maintain.add import add_report
+from goi_site.parse.parser import parse_text
 
 from .conftest import DATA, FIXTURES, ROOT
 
@@ -105,11 +105,13 @@ def test_goi_parse_reads_a_scan(added):
 
 
 def test_text_reports_never_load_the_ocr_engine():
-    code = ("import sys; from pathlib import Path; from goi_site.corpus.reader import read_report; "
-            f"r = read_report(Path({str(ZHENGZHOU)!r})); "
-            "assert r.cells, 'parsed'; "
-            "print(sorted(m for m in sys.modules if m in "
-            "('goi_site.extract.ocr', 'rapidocr_onnxruntime', 'onnxruntime', 'cv2', 'numpy')))")
+    code = (
+        "import sys; from pathlib import Path; from goi_site.corpus.reader import read_report; "
+        f"r = read_report(Path({str(ZHENGZHOU)!r})); "
+        "assert r.cells, 'parsed'; "
+        "print(sorted(m for m in sys.modules if m in "
+        "('goi_site.extract.ocr', 'rapidocr_onnxruntime', 'onnxruntime', 'cv2', 'numpy')))"
+    )
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
@@ -159,8 +161,16 @@ def test_a_skewed_page_is_straightened():
 
 
 def test_number_cells_forgive_specks_and_look_alikes_but_nothing_else():
-    assert [ocr._cell_value(t) for t in ("2.", "0:", "O", "1 2", "0.5", "l", "1。5", "lO")] == \
-        ["2", "0", "0", "12", "0.5", "1", "1.5", "10"]
+    assert [ocr._cell_value(t) for t in ("2.", "0:", "O", "1 2", "0.5", "l", "1。5", "lO")] == [
+        "2",
+        "0",
+        "0",
+        "12",
+        "0.5",
+        "1",
+        "1.5",
+        "10",
+    ]
     assert ocr._cell_value("1.属于国家秘密") == "1.属于国家秘密"
     assert ocr._cell_value("lo公开") == "lo公开"  # letters inside words stay letters
 
@@ -178,6 +188,7 @@ def test_token_sidecar_round_trips(tmp_path):
 
 
 # ---- the form's equations decide what OCR may publish ----------------------------------
+
 
 def test_a_column_that_fails_while_every_row_adds_up_is_left_empty():
     """The whole 郑州 table as OCR could give it, 6 misread as 9 in both 自然人 and 总计 of
@@ -224,6 +235,7 @@ def test_a_look_alike_repair_stands_only_where_a_sum_confirms_it(added):
 
 # ---- structure from the page -------------------------------------------------------------
 
+
 def test_a_cell_the_detector_missed_is_read_by_the_recogniser():
     """A detector that finds nothing: every inked grid cell of the excerpt is read by the
     real recogniser alone, blank cells stay blank."""
@@ -232,7 +244,9 @@ def test_a_cell_the_detector_missed_is_read_by_the_recogniser():
     numbers = [[text for text, confidence, _ in fields if confidence is not None] for fields in rows]
     assert ["0"] * 7 in numbers  # 二、上年结转: seven lone zeros
     assert ["6", "0", "0", "0", "0", "0", "6"] in numbers
-    assert all(fields[1][0] == "" for fields in rows if len(fields) == 9 and fields[2][0] == "6")  # a blank cell stays blank
+    assert all(
+        fields[1][0] == "" for fields in rows if len(fields) == 9 and fields[2][0] == "6"
+    )  # a blank cell stays blank
 
 
 def test_blank_cells_and_ruling_traces_are_not_read():
@@ -252,9 +266,11 @@ def _row(*texts):
 
 
 def test_a_row_broken_by_a_page_break_is_one_row_when_its_label_is_cut():
-    first = [(0, _row("三、本年度办理结果", "（一）予以公开", "2", "2"), 0),
-             (1, _row("", "（二）部分公开（区分处理的，只", "0", "0"), 0),
-             (2, [("— 3 —", None, "")], 40)]
+    first = [
+        (0, _row("三、本年度办理结果", "（一）予以公开", "2", "2"), 0),
+        (1, _row("", "（二）部分公开（区分处理的，只", "0", "0"), 0),
+        (2, [("— 3 —", None, "")], 40),
+    ]
     second = [(0, _row("", "计这一情形，不计其他情形）", "", ""), 0), (1, _row("", "（三）不予公开", "1", "1"), 0)]
     lines = ocr._rows_joined_across_pages([first, second])
     assert [f[0] for f in lines[1]] == ["", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "0", "0"]
@@ -267,13 +283,17 @@ def test_a_row_broken_by_a_page_break_is_one_row_when_its_label_is_cut():
 
 def test_a_title_over_two_lines_in_a_large_font_is_one_line():
     body = [(100 + 50 * i, [(f"正文第{i}行", None, "")], 47.0) for i in range(5)]
-    title = [(0, [("淮安市洪泽区人民政府", None, "")], 58.0), (60, [("2024年政府信息公开工作年度报告", None, "")], 58.0)]
+    title = [
+        (0, [("淮安市洪泽区人民政府", None, "")], 58.0),
+        (60, [("2024年政府信息公开工作年度报告", None, "")], 58.0),
+    ]
     joined = ocr._title_joined(title + body)
     assert joined[0][1][0][0] == "淮安市洪泽区人民政府2024年政府信息公开工作年度报告" and len(joined) == 6
     assert ocr._title_joined(body) == body  # no title font: nothing joined
 
 
 # ---- the parse cache sees the sidecar --------------------------------------------------
+
 
 def test_the_parse_cache_key_changes_with_the_ocr_sidecar(tmp_path):
     text = tmp_path / "2023.txt"

@@ -10,12 +10,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from goi_site.maintain.add import add_report
 from goi_site.extract.decode import decode
 from goi_site.extract.formats import docx_text, source_text
 from goi_site.extract.htmltables import html_text
 from goi_site.extract.mdtables import markdown_text
 from goi_site.extract.pagemeta import page_hints, strip_label
+from goi_site.maintain.add import add_report
 from goi_site.parse.parser import parse_text
 
 from .conftest import FIXTURES
@@ -30,6 +30,7 @@ def lines_of(text: str) -> list[str]:
 
 # ---- crawled page ------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def page() -> str:
     return html_text((PAGES / "crawled.html").read_bytes())
@@ -41,8 +42,12 @@ def test_page_chrome_and_scripts_are_left_out(page):
 
 
 def test_metadata_table_becomes_labelled_lines_not_a_table(page):
-    assert lines_of(page)[:4] == ["索引号：113213220000000000/2024-00012", "发布机构：沭阳县发展和改革局",
-                                  "名称：沭阳县发展和改革局2023年政府信息公开工作年度报告", "生成日期：2024-01-18"]
+    assert lines_of(page)[:4] == [
+        "索引号：113213220000000000/2024-00012",
+        "发布机构：沭阳县发展和改革局",
+        "名称：沭阳县发展和改革局2023年政府信息公开工作年度报告",
+        "生成日期：2024-01-18",
+    ]
     assert not any("\t" in line and "发布机构" in line for line in lines_of(page))
 
 
@@ -72,7 +77,10 @@ def test_page_identity_from_metadata_never_with_its_label(page):
 
 
 def test_glued_field_label_is_not_part_of_the_title():
-    assert strip_label("名称沭阳县发展和改革局2023年政府信息公开工作年度报告") == "沭阳县发展和改革局2023年政府信息公开工作年度报告"
+    assert (
+        strip_label("名称沭阳县发展和改革局2023年政府信息公开工作年度报告")
+        == "沭阳县发展和改革局2023年政府信息公开工作年度报告"
+    )
     assert strip_label("名称：某局2023年政府信息公开工作年度报告") == "某局2023年政府信息公开工作年度报告"
     assert strip_label("一、总体情况") == "一、总体情况"
 
@@ -94,6 +102,7 @@ def test_goi_add_takes_agency_from_the_page_metadata(tmp_path):
 
 # ---- Word --------------------------------------------------------------------------
 
+
 def test_word_table_keeps_blank_cells_and_reads_merged_cells_once():
     document = docx.Document()
     table = document.add_table(rows=4, cols=5)
@@ -109,11 +118,15 @@ def test_word_table_keeps_blank_cells_and_reads_merged_cells_once():
     buffer = io.BytesIO()
     document.save(buffer)
     rows = [line for line in docx_text(buffer.getvalue()).splitlines() if "\t" in line]
-    assert rows == ["信息内容\t\t本年处理决定数量\t\t", "三、本年度办理结果\t（一）予以公开\t26\t\t26",
-                    "\t（二）部分公开\t0\t0\t0"]
+    assert rows == [
+        "信息内容\t\t本年处理决定数量\t\t",
+        "三、本年度办理结果\t（一）予以公开\t26\t\t26",
+        "\t（二）部分公开\t0\t0\t0",
+    ]
 
 
 # ---- Markdown ----------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def converted() -> list[str]:
@@ -139,7 +152,7 @@ def test_wrapped_label_above_its_numbers_is_joined(converted):
 def test_page_footer_between_rows_is_dropped_and_the_table_goes_on(converted):
     assert not any("4" in line and "—" in line for line in converted)
     start = converted.index("三、收到和处理政府信息公开申请情况")
-    table = converted[start + 1:]
+    table = converted[start + 1 :]
     assert all("\t" in line for line in table)  # one table, no break where the page ended
 
 
@@ -169,8 +182,9 @@ def test_md_files_are_accepted_and_stored_as_text(tmp_path):
 # today: markdown/410100's unlabelled （七）总计 row, between rows padded with empty
 # cells, is placed by its neighbours since the blank cells stopped counting as numbers).
 PARSER_SIDE: set[str] = set()
-FIXTURES_WHOLE = sorted(p for fmt in ("html", "markdown") for p in (ACCURACY / fmt).glob("*.*")
-                        if not p.name.endswith(".json"))
+FIXTURES_WHOLE = sorted(
+    p for fmt in ("html", "markdown") for p in (ACCURACY / fmt).glob("*.*") if not p.name.endswith(".json")
+)
 
 
 def _flat(tree: dict, prefix: str = ""):
@@ -185,8 +199,15 @@ def _read(path: Path) -> tuple[dict, dict]:
     expected = json.loads((path.parent / f"{path.stem}.expected.json").read_text(encoding="utf-8"))
     report = parse_text(decode(source_text(path)[0])[0], source=str(path))
     got = {".".join(ref).removeprefix("appeals."): cell.value for ref, cell in report.cells.items()}
-    want = dict(_flat({k: expected[k] for k in ("disclosure", "applications", "review", "litigation_direct",
-                                                "litigation_after_review") if k in expected}))
+    want = dict(
+        _flat(
+            {
+                k: expected[k]
+                for k in ("disclosure", "applications", "review", "litigation_direct", "litigation_after_review")
+                if k in expected
+            }
+        )
+    )
     assert (report.agency, report.year) == (expected["agency"], expected["year"])
     return want, got
 

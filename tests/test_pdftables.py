@@ -37,7 +37,7 @@ def test_huaian_text_keeps_the_table_whole_across_pages():
     lines = text.splitlines()
     start = lines.index(next(l for l in lines if l.startswith("一、本年新收政府信息公开申请数量")))
     end = lines.index(next(l for l in lines if l.startswith("四、结转下年度继续办理")))
-    body = lines[start:end + 1]
+    body = lines[start : end + 1]
     assert len(body) == 23 and all(l.count("\t") == 9 for l in body)  # one table: the page number moved after it
     assert "\t\t2.没有现成信息需要另行制作\t1\t0\t0\t0\t0\t0\t1" in body  # first row of page 4
     assert lines[end + 1] == "- 3 -"
@@ -62,7 +62,7 @@ def test_libreoffice_borderless_pdfs_read_from_word_positions(path):
 def test_borderless_header_stacked_one_character_per_line_reads_down_its_columns():
     lines = pdf_text((PDFS / "410411-shangwuju-2024-plain.pdf").read_bytes()).splitlines()
     start = lines.index("四、政府信息公开行政复议、行政诉讼情况")
-    assert lines[start + 1:start + 5] == [  # three header rows cut where the gap is a row's, not a character's
+    assert lines[start + 1 : start + 5] == [  # three header rows cut where the gap is a row's, not a character's
         "行政复议\t\t\t\t\t行政诉讼" + "\t" * 9,
         "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
         "\t" * 5 + "\t".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2),
@@ -72,18 +72,25 @@ def test_borderless_header_stacked_one_character_per_line_reads_down_its_columns
 
 def test_ruled_rows_broken_by_a_page_are_one_row():
     text = pdf_text((PDFS / "410100-shangwuju-2023-grid.pdf").read_bytes())
-    assert "\t\t2.没有现成信息需要另行制作\t1\t0\t0\t0\t0\t0\t1" in text.splitlines()  # '要另行制作' was on the next page
+    assert (
+        "\t\t2.没有现成信息需要另行制作\t1\t0\t0\t0\t0\t0\t1" in text.splitlines()
+    )  # '要另行制作' was on the next page
     assert "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请" in text
 
 
 def test_borderless_label_broken_by_a_page_stays_with_its_row():
     text = pdf_text((PDFS / "410100-shangwuju-2023-plain.pdf").read_bytes())
-    assert any(l.startswith("一、本年新收政府信息公开申请数量\t") and l.split("\t").count("6") == 2 for l in text.splitlines())
+    assert any(
+        l.startswith("一、本年新收政府信息公开申请数量\t") and l.split("\t").count("6") == 2 for l in text.splitlines()
+    )
 
 
 def test_join_wrapped_removes_breaks_between_chinese_only():
     assert join_wrapped(["商业", "企业"]) == "商业企业"
-    assert join_wrapped(["1.申请人无正当理由逾期不补正、行", "政机关不再处理"]) == "1.申请人无正当理由逾期不补正、行政机关不再处理"
+    assert (
+        join_wrapped(["1.申请人无正当理由逾期不补正、行", "政机关不再处理"])
+        == "1.申请人无正当理由逾期不补正、行政机关不再处理"
+    )
     assert join_wrapped(["total", "amount"]) == "total amount"
     assert join_wrapped(["", "规章", ""]) == "规章"
 
@@ -116,8 +123,12 @@ def test_accuracy_script_picks_up_any_format_folder_and_counts_wrong_values(tmp_
     assert list(fixtures(tmp_path)) == ["some-new-format"]
     score = measure(tmp_path)["some-new-format"]
     assert (score.wrong, score.expected, score.right) == (2, 199, 198)
-    run = subprocess.run([sys.executable, str(REPO / "bench" / "accuracy.py"), str(tmp_path)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "accuracy.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1 and "| some-new-format | 1 | 198 / 199 | 99.5% | 0.0% | 2 |" in run.stdout
 
 

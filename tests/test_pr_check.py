@@ -29,9 +29,16 @@ def repo(tmp_path_factory):
     repo = tmp / "repo"
     (repo / "data" / "henan").mkdir(parents=True)
     shutil.copytree(DATA / "henan" / "410825-shangwuju", repo / "data" / "henan" / "410825-shangwuju")
-    env = {"GOI_ROOT": str(repo), "PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "NO_MKDOCS_2_WARNING": "1"}
+    env = {
+        "GOI_ROOT": str(repo),
+        "PATH": f"{BIN}:/usr/bin:/bin",
+        "HOME": str(tmp),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "NO_MKDOCS_2_WARNING": "1",
+    }
 
     def git(*args):
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
@@ -39,11 +46,22 @@ def repo(tmp_path_factory):
     git("init", "-q", "-b", "main")
     git("add", "-A")
     git("commit", "-qm", "base")
-    for branch, source, extra in [("good", DATA / "henan" / "410100-shangwuju" / "2023.txt", []),
-                                  ("bad", _without_penalties(tmp), ["--allow-findings"])]:
+    for branch, source, extra in [
+        ("good", DATA / "henan" / "410100-shangwuju" / "2023.txt", []),
+        ("bad", _without_penalties(tmp), ["--allow-findings"]),
+    ]:
         git("checkout", "-q", "-b", branch, "main")
-        run = goi("add", str(source), "--data", "data", "--source-url", "https://public.zhengzhou.gov.cn/2023.html",
-                  *extra, cwd=repo, env=env)
+        run = goi(
+            "add",
+            str(source),
+            "--data",
+            "data",
+            "--source-url",
+            "https://public.zhengzhou.gov.cn/2023.html",
+            *extra,
+            cwd=repo,
+            env=env,
+        )
         assert run.returncode == 0, run.stderr
         git("add", "-A")
         git("commit", "-qm", f"add a report ({branch})")
@@ -51,8 +69,9 @@ def repo(tmp_path_factory):
 
 
 def goi(*args, cwd, env):
-    return subprocess.run([sys.executable, "-m", "goi_site", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "goi_site", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 STORED = "data/henan/410100-shangwuju/2023.txt"
@@ -76,8 +95,11 @@ def test_report_with_a_missing_row_fails_on_its_stored_line(repo):
     assert run.returncode == 1
     annotations = [l for l in run.stdout.splitlines() if l.startswith("::")]
     assert len(annotations) == 1
-    line = int(re.fullmatch(rf"::error file={STORED},line=(\d+),title=missing_row::第二部分缺少 1 行：「行政处罚」",
-                            annotations[0]).group(1))
+    line = int(
+        re.fullmatch(
+            rf"::error file={STORED},line=(\d+),title=missing_row::第二部分缺少 1 行：「行政处罚」", annotations[0]
+        ).group(1)
+    )
     assert (path / STORED).read_text(encoding="utf-8").splitlines()[line - 1].startswith("行政许可")
 
 
@@ -95,11 +117,11 @@ def test_summary_shows_what_a_reviewer_checks(repo):
     assert all(spec["label"] in headline for spec in headline_specs()) and "40.0%" in headline
     assert re.search(rf"\*\*error\*\* `missing_row` `{STORED}:\d+`: 第二部分缺少 1 行：「行政处罚」", out)
     assert "`source_unrecorded`" not in out  # it has its address
-    details = out[out.index("<details>"):out.index("</details>")]
+    details = out[out.index("<details>") : out.index("</details>")]
     assert details.count("<table>") == len(load_form().tables)  # every table of the form
     assert "<caption>三、收到和处理政府信息公开申请情况" in details
     assert "<th>自然人</th>" in details and "<th>总计</th>" in details
-    assert "<th align=\"left\">行政许可</th><td align=\"right\">174</td>" in details
+    assert '<th align="left">行政许可</th><td align="right">174</td>' in details
     assert "python3 -m http.server -d site" in out
 
 
@@ -125,7 +147,7 @@ def test_workflow_has_a_fast_data_job_whose_help_survives_a_failure():
     assert not any("dev.py test" in r for r in runs) and "GOI_CHROMIUM" not in data.get("env", {})
     assert any("validate --changed-since" in r and "--format github" in r for r in runs)
     build = next(i for i, s in enumerate(data["steps"]) if "dev.py site" in s.get("run", ""))
-    for step in data["steps"][build + 1:]:
+    for step in data["steps"][build + 1 :]:
         assert step.get("if") == "${{ !cancelled() }}", step  # annotations, summary, artifact even on failure
     for job in (data, code):
         cache = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/cache@"))

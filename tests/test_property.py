@@ -47,12 +47,22 @@ def test_agency_slips_are_found_not_fixed(seed, layout):
     rng = random.Random(seed)
     truth = random_truth(rng, slip=True)
     report = parse_text(render(truth, layout, rng, printed()))
-    assert report.value("applications", "processed_total", "total") == truth.cells[("applications", "processed_total", "total")]
+    assert (
+        report.value("applications", "processed_total", "total")
+        == truth.cells[("applications", "processed_total", "total")]
+    )
     assert {f.rule for f in check_report(report)} == set(truth.slips)
 
 
 @settings(max_examples=80, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from(list("0123456789 \t\n|一二三、（）().其他总计规章行政许可本年新收政府信息公开申请数量无—")), max_size=400))
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(
+            list("0123456789 \t\n|一二三、（）().其他总计规章行政许可本年新收政府信息公开申请数量无—")
+        ),
+        max_size=400,
+    )
+)
 def test_arbitrary_text_never_crashes(text):
     from goi_site.core.errors import ReportError
 
@@ -70,7 +80,11 @@ def _drop_separators(text: str) -> str:
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), layout=st.sampled_from(["tabs", "spaces", "pipes"]), scale=st.sampled_from([0, 3, 50]))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    layout=st.sampled_from(["tabs", "spaces", "pipes"]),
+    scale=st.sampled_from([0, 3, 50]),
+)
 def test_run_together_cells_are_recovered_or_left_empty_never_invented(seed, layout, scale):
     rng = random.Random(seed)
     truth = random_truth(rng, scale=scale)

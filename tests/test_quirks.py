@@ -43,7 +43,10 @@ def test_labels_broken_over_lines_with_values_on_the_next_line():
 def test_one_cell_per_line():
     r = parse("one_cell_per_line.txt")
     assert r.value("disclosure", "licensing", "decisions") == 234
-    values = [r.value("applications", "new", c) for c in ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")]
+    values = [
+        r.value("applications", "new", c)
+        for c in ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
+    ]
     assert values == [4, 0, 0, 0, 1, 0, 5]
     assert r.cells[next(c for c in r.cells if c.row == "new" and c.column == "total")].line == 17
 
@@ -116,7 +119,9 @@ def test_traditional_mirrors_of_the_labels():
 def test_edition_2019():
     r = parse("edition_2019.txt")
     assert r.edition == "2019"
-    assert [r.value("disclosure", "normative_documents", c) for c in ("new_made", "new_published", "total_published")] == [2, 2, 10]
+    assert [
+        r.value("disclosure", "normative_documents", c) for c in ("new_made", "new_published", "total_published")
+    ] == [2, 2, 10]
     assert [r.value("disclosure", "licensing", c) for c in ("previous_items", "change", "decisions")] == [40, -2, 120]
     assert r.value("disclosure", "other_services", "change") == 1
     assert r.value("disclosure", "fees", "change") == -1
@@ -186,7 +191,10 @@ def test_collapsed_rows_are_placed_only_where_the_equations_decide():
     assert new_total.status == "recovered" and new_total.rule == "balance" and new_total.line == 13
     # six empty lines, then one value: outcome sums put it in the 总计 slot only
     assert row(r, "unavailable_not_held") == [None] * 6 + [2]
-    assert r.cells[next(c for c in r.cells if c.row == "unavailable_not_held" and c.column == "total")].rule == "outcome_sum"
+    assert (
+        r.cells[next(c for c in r.cells if c.row == "unavailable_not_held" and c.column == "total")].rule
+        == "outcome_sum"
+    )
     assert [f.line for f in r.findings if f.rule == "cells_recovered"] == [13, 32]
 
 
@@ -198,7 +206,9 @@ def test_run_together_rows_split_where_one_split_fits():
     new = r.cells[next(c for c in r.cells if c.row == "new" and c.column == "natural_person")]
     assert new.status == "recovered" and "balance" in new.rule and new.raw == "123001016"
     assert row(r, "processed_total") == [11, 2, 0, 0, 1, 0, 14]
-    assert [r.value("appeals", "litigation_after_review", c) for c in ("upheld", "corrected", "other", "pending", "total")] == [2, 1, 0, 0, 3]
+    assert [
+        r.value("appeals", "litigation_after_review", c) for c in ("upheld", "corrected", "other", "pending", "total")
+    ] == [2, 1, 0, 0, 3]
     assert [r.value("disclosure", "normative_documents", c) for c in ("issued", "repealed", "in_force")] == [2, 1, 9]
 
 
@@ -236,9 +246,9 @@ def test_traditional_mirror_with_phrase_rewrites_and_pinyin():
 def test_every_label_of_the_form_reads_back_from_every_traditional_converter(config):
     import opencc
 
+    from goi_site.core.text import match_key
     from goi_site.form.loader import load_form
     from goi_site.parse.normalize import normalize_lines
-    from goi_site.core.text import match_key
 
     converter = opencc.OpenCC(config)
     labels = sorted({line.label for e in load_form().editions.values() for line in e.lines})
@@ -253,8 +263,14 @@ GROUPS = ("review", "litigation_direct", "litigation_after_review")
 @pytest.mark.parametrize("name", ["section4_two_row_header", "section4_stacked_header", "section4_three_tables"])
 def test_section_4_in_every_shape(name):
     r = parse(f"{name}.txt")
-    assert [[r.value("appeals", g, c) for c in APPEALS] for g in GROUPS] == [[2, 1, 0, 1, 4], [0, 0, 1, 0, 1], [1, 0, 0, 0, 1]]
-    assert "missing_section" not in rules(r) or all("第四部分" not in f.message for f in r.findings if f.rule == "missing_section")
+    assert [[r.value("appeals", g, c) for c in APPEALS] for g in GROUPS] == [
+        [2, 1, 0, 1, 4],
+        [0, 0, 1, 0, 1],
+        [1, 0, 0, 0, 1],
+    ]
+    assert "missing_section" not in rules(r) or all(
+        "第四部分" not in f.message for f in r.findings if f.rule == "missing_section"
+    )
 
 
 def test_section_4_total_printed_zero_is_kept_and_flagged():
@@ -310,11 +326,14 @@ def test_markdown_rows_unlabelled_annotated_and_with_group_cells():
     assert row(r, "withheld_law_prohibited") == [0] * 7  # after a page footer inside the table
 
 
-@pytest.mark.parametrize("prose, finding", [
-    ("2023年，本机关受理政府\n信息公开申请17件，均已按时答复。", True),  # wrapped as PDFs print prose, no 共
-    ("2023年，本机关共收到自然人申请15件。", False),  # one kind of applicant: not the total
-    ("2023年，本机关共收到政府信息公开申请16件。", False),  # agrees with the table
-])
+@pytest.mark.parametrize(
+    "prose, finding",
+    [
+        ("2023年，本机关受理政府\n信息公开申请17件，均已按时答复。", True),  # wrapped as PDFs print prose, no 共
+        ("2023年，本机关共收到自然人申请15件。", False),  # one kind of applicant: not the total
+        ("2023年，本机关共收到政府信息公开申请16件。", False),  # agrees with the table
+    ],
+)
 def test_prose_counts_wrapped_or_partial(prose, finding):
     text = (FIXTURES / "quirks" / "prose_vs_table.txt").read_text(encoding="utf-8")
     text = text.replace("2023年，本机关共收到政府信息公开申请17件，均已按时答复。", prose)

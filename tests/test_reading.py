@@ -30,7 +30,9 @@ def test_form_tables_have_headers_units_and_readable_cells_on_a_phone(browser, s
     fees = page.locator('table.goi-form[data-table="disclosure"] tr.goi-head th').all_inner_texts()
     assert any("万元" in h for h in fees), fees
     # numbers right-aligned in tabular figures, the row label sticky while the table scrolls
-    style = table.locator("td").first.evaluate("c => [getComputedStyle(c).textAlign, getComputedStyle(c).fontVariantNumeric]")
+    style = table.locator("td").first.evaluate(
+        "c => [getComputedStyle(c).textAlign, getComputedStyle(c).fontVariantNumeric]"
+    )
     assert style == ["right", "tabular-nums"]
     label = table.locator('th[scope="row"]').first
     assert label.evaluate("c => getComputedStyle(c).position") == "sticky"
@@ -71,14 +73,23 @@ def test_each_chart_csv_holds_exactly_what_it_plots(tab, server, built_site):
         packed = json.loads(figure.locator('script[type="application/json"]').text_content())
         bundle = tab.locator(".goi-bundle").nth(i)
         href = bundle.get_by_role("link", name="本图数据（CSV）").get_attribute("href")
-        data = (built_site / urlparse(href).path.lstrip("/")).read_bytes() if href.startswith("http") \
+        data = (
+            (built_site / urlparse(href).path.lstrip("/")).read_bytes()
+            if href.startswith("http")
             else (built_site / AGENCY / href).resolve().read_bytes()
+        )
         assert data.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         header, body = rows[0], rows[1:]
         assert header[0] == "年度 (year)" and all(" (" in h for h in header)
-        plotted = {(packed["y"][r[0]], packed["g"][r[1]] if "o" not in packed else f'{packed["o"][r[3]]}·{packed["g"][r[1]]}', r[2])
-                   for r in packed["r"]}
+        plotted = {
+            (
+                packed["y"][r[0]],
+                packed["g"][r[1]] if "o" not in packed else f"{packed['o'][r[3]]}·{packed['g'][r[1]]}",
+                r[2],
+            )
+            for r in packed["r"]
+        }
         in_csv = set()
         for line in body:
             for name, value in zip(header[1:], line[1:]):
@@ -117,8 +128,10 @@ def test_compare_page_restores_a_shared_url_and_sorts(tab, server):
     tab.locator("#goi-compare-measure").select_option("applications.new.total")
     tab.wait_for_function("() => location.search.indexOf('m=applications.new.total') > 0")
     tab.wait_for_selector('#goi-compare-table tbody td[data-value="6"]')
-    rows = [[td.get_attribute("data-value") for td in tr.locator("td.goi-num").all()]
-            for tr in tab.locator("#goi-compare-table tbody tr").all()]
+    rows = [
+        [td.get_attribute("data-value") for td in tr.locator("td.goi-num").all()]
+        for tr in tab.locator("#goi-compare-table tbody tr").all()
+    ]
     assert rows == [["6", ""], ["", "0"]]  # 2023–2024: a year without a report is empty, a real 0 is 0
     assert Path(fetched[-1]).name == "applications.new.total.json" and len(fetched) == 3
     # add a third agency by typing part of its name; the URL follows
@@ -139,11 +152,15 @@ def test_directory_table_sorts_and_filters(tab, server):
     table = tab.locator("table.goi-directory")
     header = table.locator("thead th", has_text="最新年度").locator("button")
     header.click()
-    values = [v for v in table.locator("tbody td.goi-num:nth-child(5)").evaluate_all("cs => cs.map(c => c.dataset.value)")]
+    values = [
+        v for v in table.locator("tbody td.goi-num:nth-child(5)").evaluate_all("cs => cs.map(c => c.dataset.value)")
+    ]
     numbers = [float(v) for v in values if v]
     assert numbers == sorted(numbers)
     header.click()
-    values = [float(v) for v in table.locator("tbody td:nth-child(5)").evaluate_all("cs => cs.map(c => c.dataset.value)") if v]
+    values = [
+        float(v) for v in table.locator("tbody td:nth-child(5)").evaluate_all("cs => cs.map(c => c.dataset.value)") if v
+    ]
     assert values == sorted(values, reverse=True)
     tab.locator(".goi-table-filter input").fill("湛河")
     visible = table.locator("tbody tr:not([hidden])")

@@ -28,8 +28,10 @@ def line(row_id: str):
 
 
 def _scored(fmt: str):
-    return {report.name: score_report(report, json.loads(expected.read_text(encoding="utf-8")))
-            for report, expected in fixtures(ROOT)[fmt]}
+    return {
+        report.name: score_report(report, json.loads(expected.read_text(encoding="utf-8")))
+        for report, expected in fixtures(ROOT)[fmt]
+    }
 
 
 # ---- the accuracy fixtures ------------------------------------------------------------------
@@ -49,7 +51,9 @@ def test_run_together_fixtures_read_every_cell_the_equations_decide():
 
 def test_markdown_fixtures_read_every_cell():
     scores = _scored("markdown")
-    assert all(s.right == s.expected and s.wrong == 0 for s in scores.values()), [m for s in scores.values() for m in s.misses]
+    assert all(s.right == s.expected and s.wrong == 0 for s in scores.values()), [
+        m for s in scores.values() for m in s.misses
+    ]
 
 
 def test_markdown_row_without_label_between_rows_padded_with_empty_cells():
@@ -87,7 +91,11 @@ def test_section_4_as_one_string_of_fifteen_digits_under_a_header_of_its_own_lin
 def test_2019_outcome_sum_decides_rows_although_the_edition_lacks_two_outcome_rows():
     report = read_report(ROOT / "run-together" / "generated-2019.txt")
     assert report.edition == "2019"
-    decided = [f for f in report.findings if f.rule == "cells_recovered" and ("outcome_sum" in f.message or "balance" in f.message)]
+    decided = [
+        f
+        for f in report.findings
+        if f.rule == "cells_recovered" and ("outcome_sum" in f.message or "balance" in f.message)
+    ]
     assert decided
 
 
@@ -150,7 +158,10 @@ def test_long_digit_strings_are_counted_not_enumerated(digits):
 
 def test_one_value_then_a_run_of_pipes_is_placed_only_where_the_equations_decide():
     text = (FIXTURES / "quirks" / "collapsed.txt").read_text(encoding="utf-8")
-    text = text.replace("（四）无法提供 1.本机关不掌握相关政府信息\n\n\n\n\n\n\n2\n", "（四）无法提供 1.本机关不掌握相关政府信息 | 2 ||||||\n")
+    text = text.replace(
+        "（四）无法提供 1.本机关不掌握相关政府信息\n\n\n\n\n\n\n2\n",
+        "（四）无法提供 1.本机关不掌握相关政府信息 | 2 ||||||\n",
+    )
     report = parse_text(text)
     # the pipes after 2 do not hold its columns: the outcome sums leave only the 总计 slot
     assert row(report, "unavailable_not_held") == [None] * 6 + [2]

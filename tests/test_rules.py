@@ -26,22 +26,42 @@ def test_the_consistent_report_passes_every_rule():
 @pytest.mark.parametrize(
     "name, expected, published",
     [
-        ("balance.txt", [
-            "rules/balance.txt:9 balance: 新收+结转=6 ≠ 办理+结转下年=7 (自然人)",
-            "rules/balance.txt:9 balance: 新收+结转=6 ≠ 办理+结转下年=7 (总计)",
-        ], {("applications", "carried_forward", "natural_person"): 2, ("applications", "carried_forward", "total"): 2}),
-        ("row_total.txt", [
-            "rules/row_total.txt:9 row_total: 总计=6 ≠ 各类申请人之和=7 (新收)",
-            "rules/row_total.txt:33 row_total: 总计=1 ≠ 各类申请人之和=2 (结转下年)",
-        ], {("applications", "new", "natural_person"): 7, ("applications", "new", "total"): 6,
-            ("applications", "carried_forward", "natural_person"): 2, ("applications", "carried_forward", "total"): 1}),
-        ("outcome_sum.txt", [
-            "rules/outcome_sum.txt:32 outcome_sum: 总计=5 ≠ 各办理结果之和=6 (自然人)",
-            "rules/outcome_sum.txt:32 outcome_sum: 总计=5 ≠ 各办理结果之和=6 (总计)",
-        ], {("applications", "granted", "natural_person"): 3, ("applications", "granted", "total"): 3}),
-        ("review_total.txt", [
-            "rules/review_total.txt:40 review_total: 总计=4 ≠ 维持+纠正+其他+未审结=3 (行政复议)",
-        ], {("appeals", "review", "total"): 4}),
+        (
+            "balance.txt",
+            [
+                "rules/balance.txt:9 balance: 新收+结转=6 ≠ 办理+结转下年=7 (自然人)",
+                "rules/balance.txt:9 balance: 新收+结转=6 ≠ 办理+结转下年=7 (总计)",
+            ],
+            {("applications", "carried_forward", "natural_person"): 2, ("applications", "carried_forward", "total"): 2},
+        ),
+        (
+            "row_total.txt",
+            [
+                "rules/row_total.txt:9 row_total: 总计=6 ≠ 各类申请人之和=7 (新收)",
+                "rules/row_total.txt:33 row_total: 总计=1 ≠ 各类申请人之和=2 (结转下年)",
+            ],
+            {
+                ("applications", "new", "natural_person"): 7,
+                ("applications", "new", "total"): 6,
+                ("applications", "carried_forward", "natural_person"): 2,
+                ("applications", "carried_forward", "total"): 1,
+            },
+        ),
+        (
+            "outcome_sum.txt",
+            [
+                "rules/outcome_sum.txt:32 outcome_sum: 总计=5 ≠ 各办理结果之和=6 (自然人)",
+                "rules/outcome_sum.txt:32 outcome_sum: 总计=5 ≠ 各办理结果之和=6 (总计)",
+            ],
+            {("applications", "granted", "natural_person"): 3, ("applications", "granted", "total"): 3},
+        ),
+        (
+            "review_total.txt",
+            [
+                "rules/review_total.txt:40 review_total: 总计=4 ≠ 维持+纠正+其他+未审结=3 (行政复议)",
+            ],
+            {("appeals", "review", "total"): 4},
+        ),
     ],
 )
 def test_each_rule_fails_on_its_fixture(name, expected, published):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from goi_site.publish import exports
 from goi_site.corpus.cache import ParseCache
 from goi_site.corpus.load import load_corpus
+from goi_site.publish import exports
 
 from .conftest import ROOT
 
@@ -21,15 +21,18 @@ from .conftest import ROOT
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("generated")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "60", "3", str(out)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "make_corpus.py"), "60", "3", str(out)], check=True, capture_output=True
+    )
     return out
 
 
 def test_generated_corpus_reads_back_to_its_truth(generated):
     corpus = load_corpus([generated / "data"])  # 180 reports: read on both cores
     assert not corpus.failures and len(corpus.reports) == 180
-    truth = {(t["agency_id"], t["year"]): t for t in map(json.loads, (generated / "truth.jsonl").read_text().splitlines())}
+    truth = {
+        (t["agency_id"], t["year"]): t for t in map(json.loads, (generated / "truth.jsonl").read_text().splitlines())
+    }
     wrong = []
     for report in corpus.reports:
         expected = truth[(report.agency_id, report.year)]
@@ -57,7 +60,9 @@ def test_cache_rereads_only_what_changed(generated, tmp_path):
     text = sorted((generated / "data").rglob("*.txt"))[0]
     original = text.read_bytes()
     try:
-        text.write_bytes(original.replace("本年新收政府信息公开申请数量".encode(), "本年新收政府信息公开申请数量 ".encode(), 1))
+        text.write_bytes(
+            original.replace("本年新收政府信息公开申请数量".encode(), "本年新收政府信息公开申请数量 ".encode(), 1)
+        )
         third = ParseCache(cache_file)
         corpus = load_corpus([generated / "data"], third)
         assert (third.hits, third.misses) == (179, 1)
@@ -78,6 +83,11 @@ def test_large_downloads_are_zipped_and_still_validate(generated, tmp_path, monk
         (member,) = archive.infolist()
         assert member.filename == "goi-values.csv" and member.date_time == (2019, 1, 1, 0, 0, 0)
         assert archive.read(member).startswith(b"\xef\xbb\xbf")
-    run = subprocess.run([str(Path(sys.executable).with_name("frictionless")), "validate", "datapackage.json"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("frictionless")), "validate", "datapackage.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-2000:]

@@ -39,7 +39,11 @@ def links_of(html: str):
 
 
 def page(site: Path, url: str) -> str:
-    return (site / url / "index.html").read_text(encoding="utf-8") if not url.endswith(".html") else (site / url).read_text(encoding="utf-8")
+    return (
+        (site / url / "index.html").read_text(encoding="utf-8")
+        if not url.endswith(".html")
+        else (site / url).read_text(encoding="utf-8")
+    )
 
 
 def test_every_agency_has_a_page_with_charts_tables_csv_and_findings(built_site):
@@ -49,7 +53,7 @@ def test_every_agency_has_a_page_with_charts_tables_csv_and_findings(built_site)
         notes = re.findall(r'<p class="goi-note">', html)
         assert len(charts) + len(notes) == len(agency_kinds()), agency  # a chart, or a note where every value is 0
         assert html.count('class="goi-form"') >= 3
-        assert f'downloads/agencies/{agency}.csv' in html
+        assert f"downloads/agencies/{agency}.csv" in html
         assert "检查发现" in html
         assert "结转下年度继续办理" in html
         assert (built_site / "downloads" / "agencies" / f"{agency}.csv").exists()
@@ -75,7 +79,7 @@ def test_findings_shown_on_agency_page_and_quality_page(built_site):
     quality = page(built_site, "quality")
     assert quality.count("表行缺项（按合计补足）") >= 4
     # the quality page is Chinese: no rule ids, no English severities
-    body = quality[quality.index("<article"):quality.index("</article>")]
+    body = quality[quality.index("<article") : quality.index("</article>")]
     assert "short_row_filled" not in body and ">warning<" not in body and "警告" in body
 
 
@@ -85,7 +89,9 @@ def test_finding_counts_agree_on_every_page(built_site):
     agency = page(built_site, "agencies/410825-shangwuju")
     n = int(re.search(r"检查发现（(\d+)）", agency).group(1))
     region = page(built_site, "regions/410825")
-    assert re.search(r'410825-shangwuju/">[^<]+</a></td><td>[^<]*</td>.*?<td class="goi-num">' + str(n) + "</td></tr>", region)
+    assert re.search(
+        r'410825-shangwuju/">[^<]+</a></td><td>[^<]*</td>.*?<td class="goi-num">' + str(n) + "</td></tr>", region
+    )
     year = page(built_site, "years/2021")
     assert re.search(r'410825-shangwuju/">.*?<td class="goi-num">' + str(n) + "</td></tr>", year)
     home = page(built_site, "")
@@ -114,7 +120,9 @@ def test_glossary_page_and_tooltips_come_from_the_form(built_site):
     tips = json.loads((built_site / "assets" / "glossary.json").read_text(encoding="utf-8"))
     agency = page(built_site, "agencies/410100-shangwuju")
     keys = set(re.findall(r'data-t="([^"]+)"', agency))
-    assert "applications.granted" in keys and keys <= set(tips) | {k for k in keys if k.startswith("col.") and k not in tips}
+    assert "applications.granted" in keys and keys <= set(tips) | {
+        k for k in keys if k.startswith("col.") and k not in tips
+    }
     assert "applications.granted" in tips and tips["applications.granted"].startswith("（一）予以公开")
 
 
@@ -153,7 +161,7 @@ def test_site_wide_pages_exist(built_site):
 
 def test_nav_does_not_list_agencies(built_site):
     html = page(built_site, "")
-    nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+    nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
     nav = nav[: nav.index("</nav>")]
     assert "shangwuju" not in nav
 
@@ -226,8 +234,11 @@ def test_two_builds_give_identical_pages_and_data(tmp_path):
     files = sorted(p.relative_to(outputs[0]).as_posix() for p in outputs[0].rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(outputs[1]).as_posix() for p in outputs[1].rglob("*") if p.is_file())
     # sitemap.xml carries MkDocs' build date; everything else must not change
-    different = [f for f in files if not f.startswith("sitemap.xml")
-                 and (outputs[0] / f).read_bytes() != (outputs[1] / f).read_bytes()]
+    different = [
+        f
+        for f in files
+        if not f.startswith("sitemap.xml") and (outputs[0] / f).read_bytes() != (outputs[1] / f).read_bytes()
+    ]
     assert different == []
     generated = [p.parent / f"{p.name}-generated" for p in outputs]
     for page_file in generated[0].rglob("*.md"):
@@ -252,8 +263,9 @@ def test_report_links_go_to_the_issue_forms_when_the_repository_is_known():
 
     env = Environment(loader=FileSystemLoader(str(ROOT / "overrides")))
     env.filters["url"] = lambda value: value
-    html = env.get_template("partials/copyright.html").render(config={"repo_url": "https://example.org/o/goi-site",
-                                                                    "extra": {}})
+    html = env.get_template("partials/copyright.html").render(
+        config={"repo_url": "https://example.org/o/goi-site", "extra": {}}
+    )
     assert 'href="https://example.org/o/goi-site/issues/new?template=wrong-number.yml"' in html
     assert 'href="https://example.org/o/goi-site/issues/new?template=missing-report.yml"' in html
     for form in ("wrong-number.yml", "missing-report.yml"):

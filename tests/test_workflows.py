@@ -16,19 +16,34 @@ BIN = Path(sys.executable).parent
 
 
 def goi(*args: str, cwd: Path = ROOT, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "goi_site", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "goi_site", *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env
+    )
 
 
 def test_workflows_match_the_github_schema():
-    run = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                          *map(str, WORKFLOWS)], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_workflows_pass_the_zizmor_security_audit():
-    run = subprocess.run([str(BIN / "zizmor"), "--offline", "--config", str(ROOT / ".github" / "zizmor.yml"),
-                          str(ROOT / ".github" / "workflows")], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            str(BIN / "zizmor"),
+            "--offline",
+            "--config",
+            str(ROOT / ".github" / "zizmor.yml"),
+            str(ROOT / ".github" / "workflows"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -59,8 +74,9 @@ def test_annotations_name_the_file_and_line():
     run = goi("validate", str(FIXTURES / "rules" / "balance.txt"), "--format", "github")
     assert run.returncode == 0  # a report that reads but does not add up passes, with a warning
     lines = [l for l in run.stdout.splitlines() if l.startswith("::warning")]
-    assert lines[0] == ("::warning file=tests/fixtures/rules/balance.txt,line=9,title=balance::"
-                        "新收+结转=6 ≠ 办理+结转下年=7 (自然人)")
+    assert lines[0] == (
+        "::warning file=tests/fixtures/rules/balance.txt,line=9,title=balance::新收+结转=6 ≠ 办理+结转下年=7 (自然人)"
+    )
 
 
 def test_unreadable_and_partial_reports_fail(tmp_path):
@@ -92,7 +108,9 @@ def test_malformed_metadata_fails_with_the_reason(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     meta = data / "henan" / "410100-shangwuju" / "2023.yml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("retrieved: 2026-11-22", "retrieved: last week"), encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("retrieved: 2026-11-22", "retrieved: last week"), encoding="utf-8"
+    )
     run = goi("validate", str(data), "--format", "github")
     assert run.returncode == 1
     assert "'retrieved' must be a date like 2026-11-20" in run.stdout and "::error file=" in run.stdout
@@ -102,8 +120,15 @@ def test_summary_of_changed_reports(tmp_path):
     repo = tmp_path / "repo"
     (repo / "data").mkdir(parents=True)
     shutil.copytree(DATA / "henan" / "410400-shangwuju", repo / "data" / "henan" / "410400-shangwuju")
-    env = {"GOI_ROOT": str(repo), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        "GOI_ROOT": str(repo),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True, env=env)  # noqa: E731
     git("init", "-q", "-b", "main")
     git("add", "-A")
@@ -111,7 +136,15 @@ def test_summary_of_changed_reports(tmp_path):
     shutil.copytree(DATA / "henan" / "410100-shangwuju", repo / "data" / "henan" / "410100-shangwuju")
     git("add", "-A")
     git("commit", "-qm", "add 郑州")
-    run = goi("summary", "--changed-since", "HEAD~1", "--data", str(repo / "data"), cwd=repo, env={**env, "PATH": f"{BIN}:/usr/bin:/bin"})
+    run = goi(
+        "summary",
+        "--changed-since",
+        "HEAD~1",
+        "--data",
+        str(repo / "data"),
+        cwd=repo,
+        env={**env, "PATH": f"{BIN}:/usr/bin:/bin"},
+    )
     assert run.returncode == 0, run.stderr
     assert "1 report(s) added or changed" in run.stdout
     assert "| 郑州市商务局 | 2023 |" in run.stdout and "40.0%" in run.stdout

@@ -56,7 +56,9 @@ def mark_ocr(report: Report, tokens) -> None:
         for ref in refs:
             cell = cells[ref]
             if cell.value is not None:
-                cells[ref] = Cell(None, cell.line, "missing", cell.raw or str(cell.value), "ocr", cell.confidence, rule_id)
+                cells[ref] = Cell(
+                    None, cell.line, "missing", cell.raw or str(cell.value), "ocr", cell.confidence, rule_id
+                )
 
     for for_each in ("row", "column"):
         failed = []
@@ -66,18 +68,32 @@ def mark_ocr(report: Report, tokens) -> None:
             refs, got = values(plan)
             if got is None:
                 continue
-            left, right = sum(got[: len(plan.left)]), sum(got[len(plan.left):])
+            left, right = sum(got[: len(plan.left)]), sum(got[len(plan.left) :])
             if left != right:
                 failed.append((plan, refs, got, left, right))
         for plan, refs, got, left, right in failed:  # judged on the values as read, then emptied
             first = cells[plan.left[0]]
             read = " ".join(_number(v) for v in got)
             if for_each == "row":
-                report.add("ocr_row_rejected", first.line, check=plan.rule.id,
-                           row=form.row(plan.rule.table, plan.scope).short, read=read, left=left, right=right)
+                report.add(
+                    "ocr_row_rejected",
+                    first.line,
+                    check=plan.rule.id,
+                    row=form.row(plan.rule.table, plan.scope).short,
+                    read=read,
+                    left=left,
+                    right=right,
+                )
             else:
-                report.add("ocr_column_rejected", first.line, check=plan.rule.id,
-                           column=form.columns[plan.scope].label, read=read, left=left, right=right)
+                report.add(
+                    "ocr_column_rejected",
+                    first.line,
+                    check=plan.rule.id,
+                    column=form.columns[plan.scope].label,
+                    read=read,
+                    left=left,
+                    right=right,
+                )
             reject(refs, plan.rule.id)
     _confirm_repairs(report, cells, repaired, plans, values, reject)
     report.cells = CellMap(report.edition, cells)
@@ -90,7 +106,7 @@ def _confirm_repairs(report: Report, cells, repaired, plans, values, reject) -> 
         confirmed = set()
         for plan in plans:
             refs, got = values(plan)
-            if got is not None and sum(got[: len(plan.left)]) == sum(got[len(plan.left):]):
+            if got is not None and sum(got[: len(plan.left)]) == sum(got[len(plan.left) :]):
                 confirmed.update(refs)
         pending = [ref for ref in repaired if cells[ref].value is not None and ref not in confirmed]
         if not pending:

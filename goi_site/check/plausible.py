@@ -20,5 +20,10 @@ def implausible_values(report: Report) -> None:
     for ref, i in ((ref, positions[ref]) for ref in cells):
         value = values[i]
         if value is not None and abs(value) > MAX_PLAUSIBLE:
-            report.add("implausible_value", lines[i] or None, value=f"{value:.0f}" if isinstance(value, float)
-                       else str(value), digits=len(str(int(abs(value)))), cell=f"{ref.table}.{ref.row}.{ref.column}")
+            report.add(
+                "implausible_value",
+                lines[i] or None,
+                value=f"{value:.0f}" if isinstance(value, float) else str(value),
+                digits=len(str(int(abs(value)))),
+                cell=f"{ref.table}.{ref.row}.{ref.column}",
+            )

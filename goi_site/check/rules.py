@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from goi_site.form.loader import CellRef, Form, Rule, load_form
 from goi_site.parse.record import Finding, Report
@@ -24,7 +24,7 @@ class _Plan:
     right: tuple[CellRef, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plans(edition_id: str, form: Form | None = None) -> tuple[_Plan, ...]:
     """Every single-report check an edition's cells allow, in the form's order."""
     form = form if form is not None else load_form()
@@ -75,7 +75,9 @@ def _finding(report: Report, plan: _Plan, left, right, form: Form | None = None)
         scope_label = form.row(rule.table, plan.scope).short
     message = f"{rule.left_label}={left} ≠ {rule.right_label}={right} ({scope_label})"
     line = report.cells[plan.left[0]].line
-    return Finding(rule.id, rule.severity, message, line, report.source, {"scope": plan.scope, "left": left, "right": right})
+    return Finding(
+        rule.id, rule.severity, message, line, report.source, {"scope": plan.scope, "left": left, "right": right}
+    )
 
 
 def check_carry_chain(reports: list[Report], form: Form | None = None) -> list[Finding]:
@@ -116,8 +118,14 @@ def _across_years(reports: list[Report], rule: Rule, form: Form) -> list[Finding
                         f"({form.columns[column].label})"
                     )
                     findings.append(
-                        Finding(rule.id, rule.severity, message, after.line, later.source,
-                                {"scope": column, "left": before.value, "right": after.value, "earlier_year": year})
+                        Finding(
+                            rule.id,
+                            rule.severity,
+                            message,
+                            after.line,
+                            later.source,
+                            {"scope": column, "left": before.value, "right": after.value, "earlier_year": year},
+                        )
                     )
     return findings
 

@@ -42,16 +42,18 @@ def _call(item):
     return function(context, item)
 
 
-def parallel_map(function: Callable, items: Sequence, context=None, *, threshold: int = PARALLEL_FROM,
-                 processes: int | None = None) -> list:
+def parallel_map(
+    function: Callable, items: Sequence, context=None, *, threshold: int = PARALLEL_FROM, processes: int | None = None
+) -> list:
     """[function(context, item) for item in items], on every core when there are at least
     `threshold` items. `function` must be a module-level function; `context` is what every
     call shares (inherited by the workers at fork, not sent with each item)."""
     processes = processes or workers()
     if len(items) < threshold or processes < 2 or not can_fork():
         return [function(context, item) for item in items]
-    with multiprocessing.get_context("fork").Pool(processes, initializer=_install,
-                                                  initargs=(function, context)) as pool:
+    with multiprocessing.get_context("fork").Pool(
+        processes, initializer=_install, initargs=(function, context)
+    ) as pool:
         return pool.map(_call, items)
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Full-width ASCII (！ to ～) sits at a fixed offset from ASCII; the ideographic space
 # and a few look-alike punctuation marks are folded too. This is a targeted fold: the

@@ -36,8 +36,9 @@ class Corpus:
         return [f for f in self.findings() if f.severity == "error"]
 
 
-def load_corpus(paths: list[Path], cache: ParseCache | None = None, timings: dict | None = None,
-                corpus_root: Path | None = None) -> Corpus:
+def load_corpus(
+    paths: list[Path], cache: ParseCache | None = None, timings: dict | None = None, corpus_root: Path | None = None
+) -> Corpus:
     """Read and check every report under `paths` (files or directories).
 
     With a cache, reports whose bytes, metadata and reading code are unchanged are not
@@ -83,18 +84,28 @@ def _pairs(files: list[Path], given: list[Path], corpus_root: Path | None) -> tu
     kept, failures = [], []
     for path in files:
         if in_corpus(path) and not sidecar(path).exists():
-            failures.append(Failure(display_path(path), f"no metadata file {sidecar(path).name} beside it: every report "
-                                                        "in the corpus needs one (`goi add` writes both); add it or "
-                                                        "remove the report"))
+            failures.append(
+                Failure(
+                    display_path(path),
+                    f"no metadata file {sidecar(path).name} beside it: every report "
+                    "in the corpus needs one (`goi add` writes both); add it or "
+                    "remove the report",
+                )
+            )
         else:
             kept.append(path)
     for folder in given:
         if folder.is_dir() and in_corpus(folder):
             for meta in sorted(folder.rglob("*.yml"), key=lambda p: p.as_posix()):
                 if not meta.name.startswith(".") and not meta.with_suffix(".txt").exists():
-                    failures.append(Failure(display_path(meta), f"a metadata file without its report "
-                                                                f"{meta.with_suffix('.txt').name}: add the report or "
-                                                                "remove this file"))
+                    failures.append(
+                        Failure(
+                            display_path(meta),
+                            f"a metadata file without its report "
+                            f"{meta.with_suffix('.txt').name}: add the report or "
+                            "remove this file",
+                        )
+                    )
     return kept, failures
 
 
@@ -117,11 +128,16 @@ def _distinct_ids(reports: list[Report]) -> tuple[list[Report], list[Failure]]:
             kept.append(report)
             continue
         others = "; ".join(f"{name} ({source})" for name, source in found.items() if name != report.agency)
-        failures.append(Failure(report.source, f"agency id {report.agency_id} is also the id of {others}, but this "
-                                               f"report's agency is {report.agency}. If they are one agency, write "
-                                               "the same `agency:` in both metadata files; if two, give one of them "
-                                               f"`agency_id: {report.agency_id}-2` in its metadata and move its "
-                                               "files to a folder of that name"))
+        failures.append(
+            Failure(
+                report.source,
+                f"agency id {report.agency_id} is also the id of {others}, but this "
+                f"report's agency is {report.agency}. If they are one agency, write "
+                "the same `agency:` in both metadata files; if two, give one of them "
+                f"`agency_id: {report.agency_id}-2` in its metadata and move its "
+                "files to a folder of that name",
+            )
+        )
     return kept, failures
 
 
@@ -137,17 +153,32 @@ def _layout(reports: list[Report]) -> tuple[list[Report], list[Failure]]:
         in_corpus = sidecar(path).exists()
         if in_corpus:
             if path.stem != str(report.year):
-                failures.append(Failure(report.source, f"the file is named {path.name} but the report year is {report.year}: "
-                                                       f"rename it {report.year}.txt (and its .yml)"))
+                failures.append(
+                    Failure(
+                        report.source,
+                        f"the file is named {path.name} but the report year is {report.year}: "
+                        f"rename it {report.year}.txt (and its .yml)",
+                    )
+                )
                 continue
             if report.agency_id and path.parent.name != report.agency_id:
-                failures.append(Failure(report.source, f"the folder is {path.parent.name} but the agency id is "
-                                                       f"{report.agency_id}: move it to .../{report.agency_id}/{path.name}"))
+                failures.append(
+                    Failure(
+                        report.source,
+                        f"the folder is {path.parent.name} but the agency id is "
+                        f"{report.agency_id}: move it to .../{report.agency_id}/{path.name}",
+                    )
+                )
                 continue
         key = (report.agency_id, report.year)
         if in_corpus and report.agency_id and key in seen:
-            failures.append(Failure(report.source, f"duplicate: {seen[key]} is already the {report.year} report of "
-                                                   f"{report.agency} ({report.agency_id})"))
+            failures.append(
+                Failure(
+                    report.source,
+                    f"duplicate: {seen[key]} is already the {report.year} report of "
+                    f"{report.agency} ({report.agency_id})",
+                )
+            )
             continue
         if in_corpus:
             seen[key] = report.source

@@ -12,12 +12,12 @@ import re
 import zipfile
 from pathlib import Path
 
-from goi_site.extract.decode import MAX_BYTES, decode
 from goi_site.core.errors import InputError
-from goi_site.extract.pdftables import pdf_tables_text
+from goi_site.extract.decode import MAX_BYTES, decode
 from goi_site.extract.htmltables import html_text
 from goi_site.extract.mdtables import markdown_text
 from goi_site.extract.ocrtokens import Extracted
+from goi_site.extract.pdftables import pdf_tables_text
 from goi_site.extract.tablegrid import Cell, clean, table_lines
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
@@ -31,6 +31,7 @@ def _cell_text(text: str) -> str:
 # ---- HTML: htmltables.py; Markdown: mdtables.py ---------------------------------
 
 # ---- PDF -------------------------------------------------------------------------
+
 
 def pdf_text(data: bytes) -> str:
     return pdf_extract(data)[0]
@@ -55,6 +56,7 @@ def pdf_extract(data: bytes) -> tuple[str, tuple | None]:
 
 
 # ---- Word ------------------------------------------------------------------------
+
 
 def docx_text(data: bytes) -> str:
     import docx
@@ -103,6 +105,7 @@ def _docx_grid(table) -> list[list[Cell]]:
 
 
 # ---- dispatch --------------------------------------------------------------------
+
 
 def source_text(path: Path) -> tuple[bytes, str]:
     """(bytes to keep, how they were obtained) for a report source file."""

@@ -26,9 +26,40 @@ _CHROME_NAMES = re.compile(
     re.I,
 )
 _CHROME_SHARE = 0.5  # never drop an element that holds more than this share of the page's text
-_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "main",
-           "tr", "title", "pre", "blockquote", "dl", "dt", "dd", "center", "table", "caption", "tbody", "thead",
-           "tfoot", "body", "html", "figure", "figcaption", "font"}
+_BLOCKS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "main",
+    "tr",
+    "title",
+    "pre",
+    "blockquote",
+    "dl",
+    "dt",
+    "dd",
+    "center",
+    "table",
+    "caption",
+    "tbody",
+    "thead",
+    "tfoot",
+    "body",
+    "html",
+    "figure",
+    "figcaption",
+    "font",
+}
 _INLINE_BREAKS = {"br"}
 
 

@@ -21,11 +21,15 @@ import re
 
 from goi_site.extract.tablegrid import clean
 
-_FOOTER = re.compile(r"^\s*(?:[-—–―－]+\s*\d{1,3}\s*[-—–―－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_FOOTER = re.compile(
+    r"^\s*(?:[-—–―－]+\s*\d{1,3}\s*[-—–―－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?$|^[-—–/无空]$")
 _ANNOTATED = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<note>[（(][^）)]*[）)])$")
-_ENUMERATED = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[.．、])")
+_ENUMERATED = re.compile(
+    r"^(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+\s*[、.．]|\d+\s*[.．、])"
+)
 _OPEN_BRACKETS = "（(“"
 _CLOSE_BRACKETS = "）)”"
 _WRAPS_ON = "，,、：:；;和及或的"
@@ -46,7 +50,7 @@ def markdown_text(text: str) -> str:
             end = i
             while end < len(lines) and "</table>" not in lines[end].lower():
                 end += 1
-            out.extend(_html_table("\n".join(lines[i:end + 1])))
+            out.extend(_html_table("\n".join(lines[i : end + 1])))
             i = end + 1
             continue
         if _is_pipe_row(stripped):
@@ -73,7 +77,7 @@ def _plain(line: str) -> str:
 def _html_table(html: str) -> list[str]:
     from goi_site.extract.htmltables import html_text
 
-    return html_text(f"<html><body>{html}</body></html>".encode("utf-8")).rstrip("\n").split("\n") + [""]
+    return html_text(f"<html><body>{html}</body></html>".encode()).rstrip("\n").split("\n") + [""]
 
 
 def _is_pipe_row(line: str) -> bool:

@@ -44,8 +44,22 @@ MAX_RULE = 6  # pixels: a ruling line is thin at any scan resolution up to 300 d
 _SPECKS = re.compile(r"[.:,;'`·、。，：]*(\d+(?:\.\d+)?)[.:,;'`·、。，：]*")
 # characters the recogniser prints for digits and dots; a repair is recorded with what was
 # printed and stands only where the form's sums confirm it (check/ocrmark.py)
-_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "〇": "0", "０": "0", "D": "0",
-                            "l": "1", "I": "1", "|": "1", "ｌ": "1", "丨": "1", "。": ".", "．": "."})
+_LOOKALIKE = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "〇": "0",
+        "０": "0",
+        "D": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "ｌ": "1",
+        "丨": "1",
+        "。": ".",
+        "．": ".",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,7 @@ class Box:
 
 
 # ---- pages -----------------------------------------------------------------------
+
 
 def page_images(data: bytes) -> list[np.ndarray]:
     """Each page as a grayscale array, rendered from the PDF (any image codec pdfium reads)."""
@@ -115,6 +130,7 @@ def straighten(gray: np.ndarray) -> np.ndarray:
 
 
 # ---- ruling lines and the grid ----------------------------------------------------
+
 
 def _runs(mask: np.ndarray, length: int) -> np.ndarray:
     """Per pixel: is it inside a run of at least `length` True values along axis 1."""
@@ -178,8 +194,11 @@ class Grid:
             scale = (box.x1 - box.x0) / advance[-1]
             ends = [int(np.searchsorted(advance * scale, cut - box.x0)) for cut in cuts]
             pieces = [text[a:b] for a, b in zip([0, *ends], [*ends, len(text)])]
-        return [Box(piece, left, box.y0, right, box.y1, box.confidence)
-                for piece, left, right in zip(pieces, bounds, bounds[1:]) if piece]
+        return [
+            Box(piece, left, box.y0, right, box.y1, box.confidence)
+            for piece, left, right in zip(pieces, bounds, bounds[1:])
+            if piece
+        ]
 
     def cell_of(self, box: Box) -> tuple[int, int] | None:
         if not (self.left <= box.cx <= self.right):
@@ -210,8 +229,12 @@ def find_grids(gray: np.ndarray) -> list[Grid]:
     grids: list[Grid] = []
     current: list[tuple[int, int, int]] = []
     for ruling in rulings + [None]:
-        if ruling and current and ruling[0] - current[-1][0] < height * 0.25 and \
-                min(ruling[2], current[-1][2]) - max(ruling[1], current[-1][1]) > width * 0.3:
+        if (
+            ruling
+            and current
+            and ruling[0] - current[-1][0] < height * 0.25
+            and min(ruling[2], current[-1][2]) - max(ruling[1], current[-1][1]) > width * 0.3
+        ):
             current.append(ruling)
             continue
         if len(current) >= 2:
@@ -251,12 +274,15 @@ def erase_rulings(gray: np.ndarray, grids: list[Grid]) -> np.ndarray:
 
 # ---- the engine -----------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _engine():
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError:
-        raise InputError("the PDF has no text layer and OCR is not installed (pip install rapidocr-onnxruntime)") from None
+        raise InputError(
+            "the PDF has no text layer and OCR is not installed (pip install rapidocr-onnxruntime)"
+        ) from None
     return RapidOCR()
 
 
@@ -281,6 +307,7 @@ def read_boxes(gray: np.ndarray) -> list[Box]:
 
 
 # ---- boxes → lines --------------------------------------------------------------
+
 
 def _join(boxes: list[Box]) -> str:
     """Text of the boxes of one cell or line: wrapped lines joined, reading order."""
@@ -343,7 +370,9 @@ def inked_crop(page: np.ndarray, top: int, bottom: int, left: int, right: int) -
     return np.pad(crop, CELL_PAD, constant_values=255)
 
 
-def page_lines(gray: np.ndarray, read=read_boxes, reread=read_cell) -> list[tuple[float, list[tuple[str, float | None]], float]]:
+def page_lines(
+    gray: np.ndarray, read=read_boxes, reread=read_cell
+) -> list[tuple[float, list[tuple[str, float | None]], float]]:
     """(y, fields, height) of every line of one page, top to bottom; a field is (text,
     confidence of a number); height is a text line's glyph height (0 for a table row).
     `reread`: the recogniser for a grid cell the detector left empty though it holds ink
@@ -445,13 +474,19 @@ def _rows_joined_across_pages(pages: list[list]) -> list[list[tuple[str, float |
         between = True  # nothing with Chinese text yet on this page
         for _, fields, _ in page:
             table_row = len(fields) > 1
-            if table_row and between and last_row is not None and len(out[last_row]) == len(fields) \
-                    and all(confidence is None for _, confidence, _ in fields) \
-                    and not any(_NUMBER.search(text) and not _CJK.search(text) for text, _, _ in fields) \
-                    and all(not _CJK.search(" ".join(t for t, _, _ in line)) for line in out[last_row + 1 :]) \
-                    and _unbalanced("".join(t for t, _, _ in out[last_row]), "".join(t for t, _, _ in fields)):
-                out[last_row] = [(a + b, confidence, repaired)
-                                 for (a, confidence, repaired), (b, _, _) in zip(out[last_row], fields)]
+            if (
+                table_row
+                and between
+                and last_row is not None
+                and len(out[last_row]) == len(fields)
+                and all(confidence is None for _, confidence, _ in fields)
+                and not any(_NUMBER.search(text) and not _CJK.search(text) for text, _, _ in fields)
+                and all(not _CJK.search(" ".join(t for t, _, _ in line)) for line in out[last_row + 1 :])
+                and _unbalanced("".join(t for t, _, _ in out[last_row]), "".join(t for t, _, _ in fields))
+            ):
+                out[last_row] = [
+                    (a + b, confidence, repaired) for (a, confidence, repaired), (b, _, _) in zip(out[last_row], fields)
+                ]
                 between = False
                 continue
             if _CJK.search(" ".join(text for text, _, _ in fields)):

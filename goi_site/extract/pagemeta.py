@@ -149,4 +149,4 @@ def strip_label(line: str) -> str:
     if line[:2] not in _prefixes():
         return line
     match = _patterns()[1].match(line)
-    return line[match.end():] if match else line
+    return line[match.end() :] if match else line

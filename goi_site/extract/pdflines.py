@@ -46,7 +46,9 @@ def chars_text(chars: list[dict]) -> str:
     for char in sorted(chars, key=lambda c: c["x0"]):
         text = char["text"]
         if last is not None and not text.isspace() and out and not out.endswith(" "):
-            if char["x0"] - last["x1"] > 0.25 * max(char["size"], 1) and not (_CJK.match(out[-1]) or _CJK.match(text[0])):
+            if char["x0"] - last["x1"] > 0.25 * max(char["size"], 1) and not (
+                _CJK.match(out[-1]) or _CJK.match(text[0])
+            ):
                 out += " "
         out += text
         last = char
@@ -115,13 +117,23 @@ def page_lines(page, chars: list[dict], body: float) -> list[Line]:
     """Visual lines of a page's characters (outside its ruled tables), a wrapped title joined."""
     out: list[Line] = []
     for chars_of_line in visual_lines(chars):
-        line = Line(page.page_number, min(c["top"] for c in chars_of_line), max(c["bottom"] for c in chars_of_line),
-                    statistics.median(c["size"] for c in chars_of_line), chars_of_line)
+        line = Line(
+            page.page_number,
+            min(c["top"] for c in chars_of_line),
+            max(c["bottom"] for c in chars_of_line),
+            statistics.median(c["size"] for c in chars_of_line),
+            chars_of_line,
+        )
         in_margin = line.bottom < page.height * PAGE_MARGIN_SHARE or line.top > page.height * (1 - PAGE_MARGIN_SHARE)
         line.margin = in_margin and bool(_PAGE_NUMBER.match(line.text)) and len(line.groups) == 1
         previous = out[-1] if out else None
-        if (previous is not None and line.size > body * 1.15 and abs(previous.size - line.size) < 0.5
-                and line.top - previous.bottom < line.size and len(line.groups) == 1 == len(previous.groups)):
+        if (
+            previous is not None
+            and line.size > body * 1.15
+            and abs(previous.size - line.size) < 0.5
+            and line.top - previous.bottom < line.size
+            and len(line.groups) == 1 == len(previous.groups)
+        ):
             shift = previous.x1 - line.chars[0]["x0"]  # set the second line's characters after the first's
             previous.chars = previous.chars + [dict(c, x0=c["x0"] + shift, x1=c["x1"] + shift) for c in line.chars]
             previous.bottom = line.bottom  # a title printed large and wrapped is one line
@@ -131,6 +143,7 @@ def page_lines(page, chars: list[dict], body: float) -> list[Line]:
 
 
 # ---- borderless tables -----------------------------------------------------------------
+
 
 def _label_only(line: Line, run: list[Line]) -> bool:
     """Label text alone, in pieces no wider than a third of the table: the wrapped part of a row's label."""
@@ -158,7 +171,12 @@ def find_runs(lines: list[Line]) -> list[tuple[str, list[Line], list[Line]]]:
             index += 1
             continue
         header: list[Line] = []  # vertical headers right above the numbers (结/果/维/持 …)
-        while out and out[-1][0] == "text" and _stacked(out[-1][1][0]) and _close(out[-1][1][0], (header or [line])[0], 2.0):
+        while (
+            out
+            and out[-1][0] == "text"
+            and _stacked(out[-1][1][0])
+            and _close(out[-1][1][0], (header or [line])[0], 2.0)
+        ):
             header.insert(0, out.pop()[1][0])
         if len(header) < 2 or all(len(l.groups) == 1 for l in header):
             out.extend(("text", [l], []) for l in header)
@@ -220,8 +238,10 @@ def table_rows(run: list[Line], header: list[Line] = ()) -> list[list[str]]:
     order: dict[int, list[tuple[float, list[list[dict]]]]] = {id(a): [] for a in anchors}
     for owner, line in _owners(run, position):
         order[id(owner)].append((position[id(line)][0], cells(line)))
-    rows = [[join_wrapped([chars_text(cells(l)[i]) for l in chunk]) for i in range(len(columns))]
-            for chunk in _header_rows(list(header))]
+    rows = [
+        [join_wrapped([chars_text(cells(l)[i]) for l in chunk]) for i in range(len(columns))]
+        for chunk in _header_rows(list(header))
+    ]
     for anchor in anchors:
         pieces = sorted(order[id(anchor)], key=lambda p: p[0])
         rows.append([join_wrapped([chars_text(p[1][i]) for p in pieces if p[1][i]]) for i in range(len(columns))])

@@ -25,7 +25,9 @@ from goi_site.extract.pdflines import Line, cell_text, find_runs, is_number, joi
 
 RULE_THICKNESS = 3.0  # points: a filled rectangle thinner than this is drawn as a rule
 EDGE_MATCH = 3.0  # points: column edges of a table's two parts on two pages agree within this
-_LABEL_START = re.compile(r"^\s*(第|信息内容|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.．、])")
+_LABEL_START = re.compile(
+    r"^\s*(第|信息内容|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.．、])"
+)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Block:
 
 # ---- ruled tables ---------------------------------------------------------------------
 
+
 def _ruling_page(page):
     """The page without filled, unstroked rectangles wider than a rule: those are cell or
     line backgrounds (some producers paint one behind every line of text), not borders."""
@@ -70,8 +73,13 @@ def _inside(char: dict, bbox) -> bool:
 
 
 def ruled_tables(page) -> list[Block]:
-    settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
-                "join_tolerance": 3, "intersection_tolerance": 3}
+    settings = {
+        "vertical_strategy": "lines",
+        "horizontal_strategy": "lines",
+        "snap_tolerance": 3,
+        "join_tolerance": 3,
+        "intersection_tolerance": 3,
+    }
     blocks = []
     for table in _ruling_page(page).find_tables(settings):
         width = len(table.columns)
@@ -130,8 +138,14 @@ def join_pages(blocks: list[Block]) -> list[Block]:
             held.append(block)
             continue
         last = out[-1] if out else None  # never a margin block: those are flushed before a body block
-        if (last is not None and last.is_table and block.is_table and last.edges and block.page == last.end_page + 1
-                and _same_columns(last, block)):
+        if (
+            last is not None
+            and last.is_table
+            and block.is_table
+            and last.edges
+            and block.page == last.end_page + 1
+            and _same_columns(last, block)
+        ):
             rows = block.rows
             if last.rows and rows and _broken_row(last.rows[-1], rows[0]):
                 last.rows[-1] = [join_wrapped([a, b]) for a, b in zip(last.rows[-1], rows[0])]
@@ -165,8 +179,10 @@ def pdf_tables_text(pdf) -> str:
     for page in pdf.pages:
         tables = ruled_tables(page)
         rest = [c for c in page.chars if not any(_inside(c, t.bbox) for t in tables)]
-        items = sorted([(t.top, 0, t) for t in tables] + [(l.top, 1, l) for l in page_lines(page, rest, body)],
-                       key=lambda item: (item[0], item[1]))
+        items = sorted(
+            [(t.top, 0, t) for t in tables] + [(l.top, 1, l) for l in page_lines(page, rest, body)],
+            key=lambda item: (item[0], item[1]),
+        )
         for _, _, item in items:
             if isinstance(item, Line):
                 pending.append(item)

@@ -18,7 +18,9 @@ from goi_site.core import paths
 
 # Placeholder rows of the code table that are not names anyone writes.
 _NOT_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
-_SUFFIX = re.compile(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治州|地区|盟|区|县|自治县|旗|自治旗|林区|特区)$")
+_SUFFIX = re.compile(
+    r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治州|地区|盟|区|县|自治县|旗|自治旗|林区|特区)$"
+)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,5 @@ class DivisionTable:
 def load_divisions() -> DivisionTable:
     with paths.DIVISIONS_FILE.open(encoding="utf-8") as handle:
         lines = [line for line in handle if not line.startswith("#")]
-    rows = [
-        Division(r["code"], r["name"], r["level"], r["parent"] or None) for r in csv.DictReader(lines)
-    ]
+    rows = [Division(r["code"], r["name"], r["level"], r["parent"] or None) for r in csv.DictReader(lines)]
     return DivisionTable(rows)

@@ -247,9 +247,7 @@ def _sums_for_line(cells: tuple[CellRef, ...], rules: dict[str, Rule]) -> tuple:
 def _line(raw: dict, rules: dict[str, Rule]) -> Line:
     table = raw["table"]
     if "cells" in raw:
-        cells = tuple(
-            CellRef(table, group["row"], col) for group in raw["cells"] for col in group["columns"]
-        )
+        cells = tuple(CellRef(table, group["row"], col) for group in raw["cells"] for col in group["columns"])
     else:
         cells = tuple(CellRef(table, raw["row"], col) for col in raw["columns"])
     strict = bool(raw.get("strict", False))
@@ -258,7 +256,9 @@ def _line(raw: dict, rules: dict[str, Rule]) -> Line:
     group_keys = tuple(match_key(label, keep_numbering=strict) for label in group.get("labels", ()))
     keys = tuple(dict.fromkeys((*(match_key(label, keep_numbering=strict) for label in labels), *group_keys)))
     sums, sum_rules = _sums_for_line(cells, rules)
-    return Line(raw["label"], table, cells, keys, strict, sums, sum_rules, group_keys, tuple(group.get("absent_rows", ())))
+    return Line(
+        raw["label"], table, cells, keys, strict, sums, sum_rules, group_keys, tuple(group.get("absent_rows", ()))
+    )
 
 
 def _vocabulary(raw: dict) -> frozenset[str]:
@@ -345,8 +345,17 @@ def _rule(form: Form, rid: str, r: dict, where: str) -> Rule:
     if across:
         form.row_ids(table, [across["earlier"], across["later"]], f"{where}.across_years")
     return Rule(
-        id=rid, severity=r["severity"], title=r["title"], en=r["en"], description=r["description"], table=table,
-        for_each=r["for_each"], left=left, right=right, left_label=r["left_label"], right_label=r["right_label"],
+        id=rid,
+        severity=r["severity"],
+        title=r["title"],
+        en=r["en"],
+        description=r["description"],
+        table=table,
+        for_each=r["for_each"],
+        left=left,
+        right=right,
+        left_label=r["left_label"],
+        right_label=r["right_label"],
         across_years=across,
     )
 
@@ -401,8 +410,11 @@ def _indicators(form: Form, raw: dict, name: str) -> dict:
     out = {}
     for key, v in (raw or {}).items():
         where = f"{name}: {key}"
-        out[key] = {**v, "numerator": _cells_of(form, v["numerator"], f"{where}.numerator"),
-                    "denominator": _cells_of(form, v["denominator"], f"{where}.denominator")}
+        out[key] = {
+            **v,
+            "numerator": _cells_of(form, v["numerator"], f"{where}.numerator"),
+            "denominator": _cells_of(form, v["denominator"], f"{where}.denominator"),
+        }
     return out
 
 
@@ -418,7 +430,9 @@ def _headlines(form: Form, raw: list, indicators: dict, name: str) -> list:
             out.append({**h, "sum": _cells_of(form, h["sum"], f"{where}.sum")})
     keys = [h["id"] for h in out if h.get("key")]
     if len(keys) != 1:
-        raise FormError(f"{name}: exactly one headline is the `key: true` figure (directory, rankings), found {len(keys)}")
+        raise FormError(
+            f"{name}: exactly one headline is the `key: true` figure (directory, rankings), found {len(keys)}"
+        )
     return out
 
 
@@ -505,24 +519,30 @@ def _load(folder: Path) -> Form:
     }
     tables = {tid: Table(id=tid, **t) for tid, t in raw["tables"].items()}
     rows = {
-        table: {
-            rid: Row(table, rid, r["label"], r.get("short", r["label"]), r["en"])
-            for rid, r in table_rows.items()
-        }
+        table: {rid: Row(table, rid, r["label"], r.get("short", r["label"]), r["en"]) for rid, r in table_rows.items()}
         for table, table_rows in raw["rows"].items()
     }
     groups = {k: tuple(v) for k, v in (raw.get("groups") or {}).items()}
     for gid, members in groups.items():
         for rid in members:
             if not any(rid in table_rows for table_rows in rows.values()):
-                raise FormError(f"{name}: groups.{gid}: no row {rid}{_hint(rid, [r for t in rows.values() for r in t])}")
+                raise FormError(
+                    f"{name}: groups.{gid}: no row {rid}{_hint(rid, [r for t in rows.values() for r in t])}"
+                )
     form = Form(
-        columns=columns, tables=tables, rows=rows, editions={}, rules={}, groups=groups,
-        applicant_columns=tuple(raw["applicant_columns"]), appeal_columns=tuple(raw["appeal_columns"]),
+        columns=columns,
+        tables=tables,
+        rows=rows,
+        editions={},
+        rules={},
+        groups=groups,
+        applicant_columns=tuple(raw["applicant_columns"]),
+        appeal_columns=tuple(raw["appeal_columns"]),
         vocabulary=_vocabulary(raw),
         mirror_converter=raw.get("traditional_mirrors", {}).get("converter", "tw2sp"),
         mirror_phrases=dict(raw.get("traditional_mirrors", {}).get("phrases", {})),
-        folder=folder, cell_annotation=raw.get("cell_annotation", ""),
+        folder=folder,
+        cell_annotation=raw.get("cell_annotation", ""),
     )
     _columns_checked(form, form.applicant_columns, f"{name}: applicant_columns")
     _columns_checked(form, form.appeal_columns, f"{name}: appeal_columns")
@@ -549,16 +569,25 @@ def _load(folder: Path) -> Form:
         for eid, e in raw["editions"].items()
     }
     form.prose_counts = tuple(  # `cell: [table, row, column]` or `cell: table.row.column`
-        (p["pattern"], form.ref(".".join(p["cell"]) if isinstance(p["cell"], list) else p["cell"],
-                                f"{name}: prose_counts[{i}].cell"), p["label"])
+        (
+            p["pattern"],
+            form.ref(
+                ".".join(p["cell"]) if isinstance(p["cell"], list) else p["cell"], f"{name}: prose_counts[{i}].cell"
+            ),
+            p["label"],
+        )
         for i, p in enumerate(raw.get("prose_counts") or ())
     )
     files: dict[str, object] = {}
-    indicators = files["indicators"] = _indicators(form, _read(folder, "indicators.yml"), _shown(folder / "indicators.yml"))
+    indicators = files["indicators"] = _indicators(
+        form, _read(folder, "indicators.yml"), _shown(folder / "indicators.yml")
+    )
     files["headlines"] = _headlines(form, _read(folder, "headlines.yml"), indicators, _shown(folder / "headlines.yml"))
     files["charts"] = _charts(form, _read(folder, "charts.yml"), _shown(folder / "charts.yml"))
     layout = files["layout"] = _layout(form, _read(folder, "layout.yml"), _shown(folder / "layout.yml"))
-    files["glossary"] = _glossary(form, _read(folder, "glossary.yml"), indicators, layout, _shown(folder / "glossary.yml"))
+    files["glossary"] = _glossary(
+        form, _read(folder, "glossary.yml"), indicators, layout, _shown(folder / "glossary.yml")
+    )
     files["downloads"] = _downloads(_read(folder, "downloads.yml"), _shown(folder / "downloads.yml"))
     files["findings"] = _read(folder, "findings.yml")
     form.files = files

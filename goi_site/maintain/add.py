@@ -23,19 +23,19 @@ import yaml
 from pypinyin import lazy_pinyin
 
 from goi_site.check.rules import check_corpus
-from goi_site.extract.decode import decode
-from goi_site.form.divisions import load_divisions
 from goi_site.core.errors import GoiError, InputError
-from goi_site.extract.formats import SOURCE_SUFFIXES, source_extract
-from goi_site.maintain.fetch import TIMEOUT_SECONDS, fetch, is_url
-from goi_site.parse.metadata import Metadata, region_parts, sidecar, year_problem
-from goi_site.extract.pagemeta import page_hints
-from goi_site.extract.ocrtokens import sidecar as ocr_sidecar
-from goi_site.extract.ocrtokens import stored_tokens, tokens_tsv
-from goi_site.parse.parser import parse_text
+from goi_site.core.textsafe import one_line
 from goi_site.corpus.load import checked
 from goi_site.corpus.reader import display_path, read_report, read_text, relocated
-from goi_site.core.textsafe import one_line
+from goi_site.extract.decode import decode
+from goi_site.extract.formats import SOURCE_SUFFIXES, source_extract
+from goi_site.extract.ocrtokens import sidecar as ocr_sidecar
+from goi_site.extract.ocrtokens import stored_tokens, tokens_tsv
+from goi_site.extract.pagemeta import page_hints
+from goi_site.form.divisions import load_divisions
+from goi_site.maintain.fetch import TIMEOUT_SECONDS, fetch, is_url
+from goi_site.parse.metadata import Metadata, region_parts, sidecar, year_problem
+from goi_site.parse.parser import parse_text
 from goi_site.parse.record import Report
 
 
@@ -64,10 +64,20 @@ def province_slug(name: str) -> str:
     return re.sub(r"[^a-z]", "", "".join(lazy_pinyin(short)).lower()) or "unknown"
 
 
-def add_report(source: Path, data_dir: Path, *, agency: str | None = None, region: str | None = None,
-               year: int | None = None, source_url: str | None = None, retrieved: dt.date | None = None,
-               replace: bool = False, dry_run: bool = False, allow_findings: bool = False,
-               source_name: str | None = None) -> Added:
+def add_report(
+    source: Path,
+    data_dir: Path,
+    *,
+    agency: str | None = None,
+    region: str | None = None,
+    year: int | None = None,
+    source_url: str | None = None,
+    retrieved: dt.date | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+    allow_findings: bool = False,
+    source_name: str | None = None,
+) -> Added:
     """`source_name`: what to record as the origin when `source` is a temporary copy (a download)."""
     data, how, tokens = source_extract(source)  # tokens: the confidences of a scan read by OCR
     if tokens is None:  # a .txt that was read by OCR keeps its confidences beside it
@@ -87,14 +97,18 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
         extracted_from=None if how == "text" else f"{source_name or source.name} ({how})",
     )
     if not meta.agency:
-        raise AddError("could not find the agency's name in the title; give it with --agency, the full name with its city and county as the report prints them")
+        raise AddError(
+            "could not find the agency's name in the title; give it with --agency, the full name with its city and county as the report prints them"
+        )
     if not meta.year:
         raise AddError("could not find the report year in the title; give it with --year YYYY")
     if year_problem(meta.year):  # before anything is written: validate would refuse it
         raise AddError(f"the report year {year_problem(meta.year)}; give the right one with --year")
     report = read_text(text, display_path(source), meta, tokens)  # the reading `goi validate` will make
     if report.region.code is None:
-        raise AddError(f"could not place {meta.agency} in a region; give it with --region 省/市/县, named as in the report")
+        raise AddError(
+            f"could not place {meta.agency} in a region; give it with --region 省/市/县, named as in the report"
+        )
     if not report.agency_id:
         raise AddError(f"could not make an id for {meta.agency}")
     meta.division_code = report.region.code
@@ -104,11 +118,14 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     meta_path = sidecar(text_path)
     existing = sorted(data_dir.glob(f"*/{report.agency_id}/{report.year}.txt"))
     if existing and not replace:
-        raise AddError(f"{display_path(existing[0])} is already the {report.year} report of {meta.agency}; "
-                       f"use --replace to replace it")
+        raise AddError(
+            f"{display_path(existing[0])} is already the {report.year} report of {meta.agency}; "
+            f"use --replace to replace it"
+        )
     # Findings name the stored file; the record carries the metadata as it is written.
-    report = with_fields(relocated(report, display_path(text_path)), meta=meta.as_dict(),
-                     sha256=hashlib.sha256(data).hexdigest())
+    report = with_fields(
+        relocated(report, display_path(text_path)), meta=meta.as_dict(), sha256=hashlib.sha256(data).hexdigest()
+    )
     # The check step of the corpus, over this report and the same agency's years around it.
     report = checked(report, check_corpus([report, *_neighbours(report, folder)])[0])
     errors = [f for f in report.findings if f.severity == "error"]
@@ -128,8 +145,9 @@ def add_report(source: Path, data_dir: Path, *, agency: str | None = None, regio
     return Added(report, text_path, meta_path, bool(existing), write, errors)
 
 
-def add_source(source: str, data_dir: Path, *, timeout: float = TIMEOUT_SECONDS, source_url: str | None = None,
-               **options) -> Added:
+def add_source(
+    source: str, data_dir: Path, *, timeout: float = TIMEOUT_SECONDS, source_url: str | None = None, **options
+) -> Added:
     """`add_report` for a file, or for an http(s) address: downloaded (fetch.py), then read
     like a file of its type, with the address (after redirects) recorded as source_url."""
     if not is_url(source):
@@ -138,8 +156,9 @@ def add_source(source: str, data_dir: Path, *, timeout: float = TIMEOUT_SECONDS,
     with tempfile.TemporaryDirectory(prefix="goi-fetch-") as temp:
         path = Path(temp) / fetched.name
         path.write_bytes(fetched.data)
-        return add_report(path, data_dir, source_url=source_url or fetched.final_url, source_name=fetched.name,
-                          **options)
+        return add_report(
+            path, data_dir, source_url=source_url or fetched.final_url, source_name=fetched.name, **options
+        )
 
 
 @dataclass
@@ -161,8 +180,13 @@ def expand_sources(sources: list[str]) -> list[str]:
     for source in sources:
         path = Path(source)
         if not is_url(source) and path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SOURCE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not found:
                 raise AddError(f"{source}: no report files ({', '.join(SOURCE_SUFFIXES)}) in this folder")
             out += [str(p) for p in found]
@@ -183,8 +207,9 @@ def add_batch(sources: list[str], data_dir: Path, **options) -> list[Outcome]:
         if added.refused:
             first = added.errors[0]
             more = f" and {len(added.errors) - 1} more" if len(added.errors) > 1 else ""
-            outcomes.append(Outcome(source, added, f"{first.located()}{more} (nothing written; "
-                                                   "--allow-findings writes it)"))
+            outcomes.append(
+                Outcome(source, added, f"{first.located()}{more} (nothing written; --allow-findings writes it)")
+            )
         else:
             outcomes.append(Outcome(source, added))
     return outcomes
@@ -196,8 +221,10 @@ def pull_request_preview(added: Added) -> str:
     lines = sorted({f.line for f in added.errors if f.line})
     where = f"{stored}:{','.join(map(str, lines))}" if lines else stored
     rules = ", ".join(sorted({f.rule for f in added.errors}))
-    return (f"its pull request will fail the data check with {len(added.errors)} error annotation(s) ({rules}) on "
-            f"{where}, and the job summary will show the tables as read")
+    return (
+        f"its pull request will fail the data check with {len(added.errors)} error annotation(s) ({rules}) on "
+        f"{where}, and the job summary will show the tables as read"
+    )
 
 
 def outcome_line(outcome: Outcome, dry_run: bool = False) -> str:
@@ -228,13 +255,20 @@ def _neighbours(report: Report, folder: Path) -> list[Report]:
 
 def _metadata_yaml(meta: Metadata, sha256: str) -> str:
     def value(v) -> str:
-        return yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10_000).strip().removesuffix("\n...").strip()
+        return (
+            yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10_000)
+            .strip()
+            .removesuffix("\n...")
+            .strip()
+        )
 
-    lines = [f"# {one_line(meta.title or meta.agency)}" if (meta.title or meta.agency) else "#",
-             f"agency: {value(meta.agency)}",
-             f"region: {value(' / '.join(meta.region))}",
-             f'division_code: "{meta.division_code}"',
-             f"year: {meta.year}"]
+    lines = [
+        f"# {one_line(meta.title or meta.agency)}" if (meta.title or meta.agency) else "#",
+        f"agency: {value(meta.agency)}",
+        f"region: {value(' / '.join(meta.region))}",
+        f'division_code: "{meta.division_code}"',
+        f"year: {meta.year}",
+    ]
     if meta.title:
         lines.append(f"title: {value(meta.title)}")
     lines.append(f"source_url: {value(meta.source_url) if meta.source_url else 'null'}")

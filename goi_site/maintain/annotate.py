@@ -17,12 +17,16 @@ def github_annotations(corpus: Corpus) -> list[str]:
     """::error for unreadable reports and read errors, ::warning for failed checks."""
     lines = []
     for failure in corpus.failures:
-        lines.append(f"::error file={_escape_property(failure.source)},title=unreadable report::{_escape_data(failure.error)}")
+        lines.append(
+            f"::error file={_escape_property(failure.source)},title=unreadable report::{_escape_data(failure.error)}"
+        )
     for finding in corpus.findings():
         if not finding.needs_attention:
             continue
         where = f"file={_escape_property(finding.file or '')}"
         if finding.line:
             where += f",line={finding.line}"
-        lines.append(f"::{finding.severity} {where},title={_escape_property(finding.rule)}::{_escape_data(finding.message)}")
+        lines.append(
+            f"::{finding.severity} {where},title={_escape_property(finding.rule)}::{_escape_data(finding.message)}"
+        )
     return lines

@@ -65,8 +65,10 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
             return super().http_error_302(req, fp, code, msg, headers)
         except urllib.error.HTTPError as exc:
             if "redirect" in str(exc.msg).lower():  # urllib's "infinite loop" / too many redirections
-                raise FetchError(f"more than {MAX_REDIRECTS} redirects, or a redirect loop; "
-                                 "open the address in a browser and give the final one") from None
+                raise FetchError(
+                    f"more than {MAX_REDIRECTS} redirects, or a redirect loop; "
+                    "open the address in a browser and give the final one"
+                ) from None
             raise
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
@@ -88,8 +90,10 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_DO
         with opener.open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(f"the server says the file is {int(length) / 1e6:.0f} MB; a report is at most "
-                                 f"{max_bytes // 2**20} MB")
+                raise FetchError(
+                    f"the server says the file is {int(length) / 1e6:.0f} MB; a report is at most "
+                    f"{max_bytes // 2**20} MB"
+                )
             data = _read_bounded(response, max_bytes, deadline, timeout)
             final_url = response.geturl()
             content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
@@ -98,7 +102,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_DO
         raise
     except urllib.error.HTTPError as exc:
         raise FetchError(f"the server answered HTTP {exc.code} {exc.reason}") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise FetchError(f"no answer within {timeout:g} s (timed out)") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
@@ -120,8 +124,10 @@ def _read_bounded(response, max_bytes: int, deadline: float, timeout: float) -> 
         if not chunk:
             return buffer.getvalue()
         if buffer.tell() + len(chunk) > max_bytes:
-            raise FetchError(f"the file is larger than {max_bytes // 2**20} MB (stopped reading); "
-                             "a report is much smaller: is this the right address?")
+            raise FetchError(
+                f"the file is larger than {max_bytes // 2**20} MB (stopped reading); "
+                "a report is much smaller: is this the right address?"
+            )
         if time.monotonic() > deadline:
             raise FetchError(f"the download took longer than {timeout:g} s (timed out)")
         buffer.write(chunk)
@@ -150,8 +156,11 @@ def detect_suffix(data: bytes, content_type: str, filename: str = "") -> str:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise FetchError("the file is an old Word .doc (or Excel .xls); save it as .docx and add that file")
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in data[:65536].lower() \
-            or content_type in ("text/html", "application/xhtml+xml"):
+    if (
+        head.startswith((b"<!doctype html", b"<html", b"<?xml"))
+        or b"<body" in data[:65536].lower()
+        or content_type in ("text/html", "application/xhtml+xml")
+    ):
         return ".html"
     if content_type == "application/pdf" or filename.lower().endswith(".pdf"):
         raise FetchError("the server says this is a PDF, but the bytes are not one (an error page?)")

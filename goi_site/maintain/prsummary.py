@@ -15,23 +15,38 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from goi_site.core import paths
-from goi_site.corpus.load import Corpus, load_corpus
 from goi_site.core.errors import GoiError
+from goi_site.core.textsafe import finalize, link_url
+from goi_site.corpus.load import Corpus, load_corpus
 from goi_site.form.loader import CellRef, load_form
 from goi_site.parse.record import Report
-from goi_site.core.textsafe import finalize, link_url
 from goi_site.publish.views import headline_specs, headline_values
 
 
 def changed_reports(base: str, data_dir: Path) -> list[Path]:
     """Report files under data_dir that differ from git revision `base` (added or modified)."""
     try:
-        run = subprocess.run(["git", "diff", "--name-only", "--diff-filter=AMR", "--end-of-options",
-                              f"{base}...HEAD", "--", str(data_dir)],
-                             capture_output=True, text=True, check=True, cwd=paths.repo_root())
+        run = subprocess.run(
+            [
+                "git",
+                "diff",
+                "--name-only",
+                "--diff-filter=AMR",
+                "--end-of-options",
+                f"{base}...HEAD",
+                "--",
+                str(data_dir),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=paths.repo_root(),
+        )
     except (OSError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
-        raise GoiError(f"git could not compare with {base}: {detail.strip().splitlines()[-1] if detail.strip() else exc}") from None
+        raise GoiError(
+            f"git could not compare with {base}: {detail.strip().splitlines()[-1] if detail.strip() else exc}"
+        ) from None
     found = set()
     for name in run.stdout.splitlines():
         path = paths.repo_root() / name
@@ -51,8 +66,10 @@ def load_changed(base: str, data_dir: Path) -> Corpus:
     folders = sorted({f.parent for f in files})
     corpus = load_corpus(folders)
     wanted = {os.path.realpath(f) for f in files}
-    return Corpus([r for r in corpus.reports if os.path.realpath(r.source) in wanted],
-                  [f for f in corpus.failures if os.path.realpath(f.source) in wanted])
+    return Corpus(
+        [r for r in corpus.reports if os.path.realpath(r.source) in wanted],
+        [f for f in corpus.failures if os.path.realpath(f.source) in wanted],
+    )
 
 
 @dataclass
@@ -95,13 +112,19 @@ def _shown(cell) -> str:
 
 def summary_markdown(corpus: Corpus) -> str:
     # Names and messages reach the job summary only as inert text, as on the site (textsafe.py).
-    env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES)), autoescape=False, trim_blocks=True,
-                      lstrip_blocks=True, finalize=finalize)
+    env = Environment(
+        loader=FileSystemLoader(str(paths.TEMPLATES)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=finalize,
+    )
     env.filters["link_url"] = link_url
     form = load_form()
     rows = [(r, headline_values(r), form_tables(r)) for r in corpus.reports]
-    return env.get_template("summary.md.j2").render(rows=rows, specs=headline_specs(), failures=corpus.failures,
-                                                    editions=form.editions)
+    return env.get_template("summary.md.j2").render(
+        rows=rows, specs=headline_specs(), failures=corpus.failures, editions=form.editions
+    )
 
 
 def summarise_changes(base: str, data_dir: Path) -> str:

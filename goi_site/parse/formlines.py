@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from goi_site.form.loader import Edition, Line
 from goi_site.core.text import NUMBER_START, match_key, parse_number
+from goi_site.form.loader import Edition, Line
 
 MAX_LABEL_PIECES = 8  # a label broken over more pieces than this is not recognised
 
@@ -113,7 +113,9 @@ DIGITS = frozenset("0123456789")
 # `行政许可3960181`, `…申请数量3000003二、上年结转…`. A digit run after CJK text, ending
 # the piece or followed by the next label's numbering. One digit before `.`/`、` and
 # CJK text is the next row's numbering (`…秘密00000002.其他法律…`), not a cell.
-_GLUED = re.compile(r"(?<=[\u3400-\u9fff）)”\]])(\d+?)(?=(?:\d[.、])?(?:$|[一二三四五六七八九十]+、|[（(]|[\u3400-\u9fff]))")
+_GLUED = re.compile(
+    r"(?<=[\u3400-\u9fff）)”\]])(\d+?)(?=(?:\d[.、])?(?:$|[一二三四五六七八九十]+、|[（(]|[\u3400-\u9fff]))"
+)
 _GLUED_INSIDE = re.compile(r"[\u3400-\u9fff）)]\d+(?:[一二三四五六七八九十]+、|[（(]|\d[.、][\u3400-\u9fff])")
 
 
@@ -125,7 +127,7 @@ def _glued_pieces(text: str, number: int, append, inside: bool = True) -> None:
         if not inside and end < len(text):
             continue  # in a report that prints separators, only digits that end a word
         if match.start(1) > start:
-            append(Piece(text[start:match.start(1)], number))
+            append(Piece(text[start : match.start(1)], number))
         append(Piece(digits, number, int(digits), True, True))
         start = end
     if start < len(text):
@@ -183,7 +185,7 @@ def _grid_pieces(fields: list[str], number: int, out: list[Piece]) -> None:
 _NUMBERED = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 
 
-def line_index(edition: Edition) -> "LineIndex":
+def line_index(edition: Edition) -> LineIndex:
     """One index per Edition object, built on first use (a draft form's edition of the
     same id as a shipped one has its own)."""
     index = edition.__dict__.get("_line_index")
@@ -206,8 +208,9 @@ class LineIndex:
                 target.setdefault(key, []).append(index)
         # For match_typo, which runs on every run of numbers that has no label: each loose
         # label with its edit allowance and its characters, computed once per edition.
-        self.typo_labels = [(label, indexes, max(1, len(label) // 4), frozenset(label))
-                            for label, indexes in self.loose.items()]
+        self.typo_labels = [
+            (label, indexes, max(1, len(label) // 4), frozenset(label)) for label, indexes in self.loose.items()
+        ]
         self.typo_memo: dict[str, list[int]] = {}  # prose repeats (dates, 年, page numbers)
 
     def match(self, run: list[Piece]) -> list[int]:
@@ -292,8 +295,11 @@ def occurrences(stream: list[Piece], index: LineIndex) -> list[Occurrence]:
             candidates = index.match(run) if run else []
             # a label glued to the words before it: digits glued to it, or a long digit string
             # or a row label printed in one cell with its group's (三、本年度办理结果（一）予以公开)
-            if not candidates and run and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit())
-                                           or _NUMBERED.match(run[-1].text)):
+            if (
+                not candidates
+                and run
+                and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit()) or _NUMBERED.match(run[-1].text))
+            ):
                 candidates = index.match_end(run[-1].text)
             typo = None
             if not candidates and run and not run[-1].number:

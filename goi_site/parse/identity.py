@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
-from goi_site.form.divisions import Division, DivisionTable, load_divisions
 from goi_site.extract.pagemeta import page_hints, strip_label
+from goi_site.form.divisions import Division, DivisionTable, load_divisions
 from goi_site.parse.record import Region
 
 _TITLE = re.compile(
@@ -76,7 +76,7 @@ def _pinyin_slug(name: str) -> str:
     words = "".join(lazy_pinyin(unicodedata.normalize("NFKC", name), errors=_keep_ascii))
     slug = re.sub(r"[^a-z0-9]+", "", words.lower()) or "agency"
     if len(slug) > MAX_SLUG:  # a folder and URL name must stay short; the digest keeps long names apart
-        slug = f"{slug[:MAX_SLUG - 9]}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+        slug = f"{slug[: MAX_SLUG - 9]}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
     return slug
 
 

@@ -113,8 +113,9 @@ def _load(path: Path, where: str):
     """The file's YAML, or MetadataError: unreadable, too large, too deep, or not YAML."""
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise MetadataError(f"{where}: {path.stat().st_size} bytes is too large for a metadata file "
-                                f"(limit {MAX_BYTES // 1024} KB)")
+            raise MetadataError(
+                f"{where}: {path.stat().st_size} bytes is too large for a metadata file (limit {MAX_BYTES // 1024} KB)"
+            )
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise MetadataError(f"{where}: not UTF-8 text; save it as UTF-8") from None
@@ -128,8 +129,10 @@ def _load(path: Path, where: str):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise MetadataError(f"{where}: nested more than {MAX_DEPTH} levels deep; "
-                                        "metadata values are plain text, numbers and dates")
+                    raise MetadataError(
+                        f"{where}: nested more than {MAX_DEPTH} levels deep; "
+                        "metadata values are plain text, numbers and dates"
+                    )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
         return yaml.load(text, Loader=_Loader)
@@ -225,16 +228,20 @@ def _check_place(meta: Metadata, where: str) -> None:
     if meta.division_code and meta.region:
         named = table.by_path(meta.region)
         if named is not None and named.code != meta.division_code:
-            raise MetadataError(f"{where}: 'region' {' / '.join(meta.region)} is division {named.code}, "
-                                f"but 'division_code' is {meta.division_code}: correct one of them")
+            raise MetadataError(
+                f"{where}: 'region' {' / '.join(meta.region)} is division {named.code}, "
+                f"but 'division_code' is {meta.division_code}: correct one of them"
+            )
 
 
 def _agency_id(value, where: str) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not re.fullmatch(r"\d{6}-[a-z0-9]+(?:-[a-z0-9]+)*", value):
-        raise MetadataError(f"{where}: 'agency_id' must be the division code, a hyphen and lower-case letters or "
-                            f"digits, like 410100-shangwuju-2, not {value!r}")
+        raise MetadataError(
+            f"{where}: 'agency_id' must be the division code, a hyphen and lower-case letters or "
+            f"digits, like 410100-shangwuju-2, not {value!r}"
+        )
     return value
 
 

@@ -21,10 +21,12 @@ import re
 from functools import lru_cache
 
 from goi_site.core import paths
-from goi_site.form.loader import Form, load_form
 from goi_site.core.text import fold_width
+from goi_site.form.loader import Form, load_form
 
-_FOOTER = re.compile(r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_FOOTER = re.compile(
+    r"^\s*(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 
 
 def _read_table(path) -> list[list[str]]:

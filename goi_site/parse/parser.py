@@ -13,23 +13,28 @@ report, or a pre-2019 report with free-form statistics) raises ReportError.
 
 from __future__ import annotations
 
-from goi_site.form.divisions import DivisionTable, load_divisions
 from goi_site.core.errors import ReportError
-from goi_site.form.loader import CellRef, Edition, Form, load_form
 from goi_site.core.text import match_key
+from goi_site.form.divisions import DivisionTable, load_divisions
+from goi_site.form.loader import CellRef, Edition, Form, load_form
+from goi_site.parse import recover, sections
+from goi_site.parse.formlines import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
 from goi_site.parse.identity import agency_slug, find_title, full_name, region_of
 from goi_site.parse.metadata import Metadata
 from goi_site.parse.normalize import normalize_lines
-from goi_site.parse.record import Cell, CellMap, Region, Report
-from goi_site.parse import recover
-from goi_site.parse import sections
 from goi_site.parse.prose import check_prose
+from goi_site.parse.record import Cell, CellMap, Region, Report
 from goi_site.parse.rowfill import read_line
-from goi_site.parse.formlines import Occurrence, best_chain, chain_weight, line_index, occurrences, pieces
 
 
-def parse_text(text: str, source: str = "<text>", meta: Metadata | None = None, *,
-               form: Form | None = None, divisions: DivisionTable | None = None) -> Report:
+def parse_text(
+    text: str,
+    source: str = "<text>",
+    meta: Metadata | None = None,
+    *,
+    form: Form | None = None,
+    divisions: DivisionTable | None = None,
+) -> Report:
     form = form if form is not None else load_form()
     divisions = divisions if divisions is not None else load_divisions()
     lines = normalize_lines(text, form)
@@ -103,7 +108,12 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
         read = read_line(line, occurrence.numbers, form.columns)
         reads.append((line, occurrence, read))
         if occurrence.unlabelled:
-            report.add("row_unlabelled", occurrence.label_line, label=line.label, printed=" ".join(p.text for p in occurrence.numbers))
+            report.add(
+                "row_unlabelled",
+                occurrence.label_line,
+                label=line.label,
+                printed=" ".join(p.text for p in occurrence.numbers),
+            )
         if occurrence.typo:
             report.add("label_typo", occurrence.label_line, printed=occurrence.typo, label=line.label)
         for ref, cell in zip(line.cells, read.cells):
@@ -132,13 +142,24 @@ def _pending_findings(report: Report, p) -> None:
     printed = " ".join(p.printed)
     if p.count == 1:
         values = recover.describe(p.readings[0])
-        report.add("cells_recovered", p.source_line, label=line.label, printed=printed, values=values, rules=recover.decided_by(p))
+        report.add(
+            "cells_recovered",
+            p.source_line,
+            label=line.label,
+            printed=printed,
+            values=values,
+            rules=recover.decided_by(p),
+        )
         return
     if p.kind == "collapsed":  # the short-row finding: which slots, nobody can tell
-        report.add("short_row", p.source_line, label=line.label, count=len(p.values), width=width, printed=printed, empty=width)
+        report.add(
+            "short_row", p.source_line, label=line.label, count=len(p.values), width=width, printed=printed, empty=width
+        )
         return
     shown = "；".join(recover.describe(r) for r in p.readings[: recover.SHOWN]) or "-"
-    report.add("run_together_ambiguous", p.source_line, label=line.label, printed=printed, count=p.count, candidates=shown)
+    report.add(
+        "run_together_ambiguous", p.source_line, label=line.label, printed=printed, count=p.count, candidates=shown
+    )
 
 
 def _label(form: Form, ref: CellRef) -> str:
@@ -155,12 +176,22 @@ def _line_findings(report: Report, line, occurrence: Occurrence, read) -> None:
             report.add("blank_cells", where, label=line.label, count=blanks, width=width, printed=printed)
     elif read.status == "extra":
         extra = " ".join(read.published[width:])
-        report.add("extra_cells", where, label=line.label, count=len(read.published), width=width, extra=extra, printed=printed)
+        report.add(
+            "extra_cells", where, label=line.label, count=len(read.published), width=width, extra=extra, printed=printed
+        )
     elif read.status == "filled":
         report.add("short_row_filled", where, label=line.label, count=len(read.published), width=width, printed=printed)
     elif read.status in ("short", "empty"):
         kept = sum(1 for c in read.cells if c.value is not None)
-        report.add("short_row", where, label=line.label, count=len(read.published), width=width, printed=printed or "-", empty=width - kept)
+        report.add(
+            "short_row",
+            where,
+            label=line.label,
+            count=len(read.published),
+            width=width,
+            printed=printed or "-",
+            empty=width - kept,
+        )
 
 
 def _printed_as_group(edition: Edition, chosen: dict[int, Occurrence], stream) -> set[str]:
@@ -177,12 +208,16 @@ def _printed_as_group(edition: Edition, chosen: dict[int, Occurrence], stream) -
     return absent
 
 
-def _missing_findings(form: Form, report: Report, edition: Edition, chosen: dict[int, Occurrence], absent: set[str]) -> None:
+def _missing_findings(
+    form: Form, report: Report, edition: Edition, chosen: dict[int, Occurrence], absent: set[str]
+) -> None:
     by_table: dict[str, list[str]] = {}
     found_tables = {edition.lines[i].table for i in chosen}
     not_printed = [line.label for i, line in enumerate(edition.lines) if i not in chosen and line.rows[0] in absent]
     if not_printed:
-        report.add("group_printed_as_one_row", count=len(not_printed), labels="".join(f"「{label}」" for label in not_printed))
+        report.add(
+            "group_printed_as_one_row", count=len(not_printed), labels="".join(f"「{label}」" for label in not_printed)
+        )
     near: dict[str, int] = {}  # a line read next to the first missing row: where a reader looks for it
     for index, line in enumerate(edition.lines):
         if index not in chosen and line.rows[0] not in absent:
@@ -194,8 +229,13 @@ def _missing_findings(form: Form, report: Report, edition: Edition, chosen: dict
         if table_id not in found_tables:
             report.add("missing_section", section=table.section, title=table.title)
         else:  # labels quoted: they contain 、 themselves
-            report.add("missing_row", near.get(table_id), section=table.section, count=len(labels),
-                       labels="".join(f"「{label}」" for label in labels))
+            report.add(
+                "missing_row",
+                near.get(table_id),
+                section=table.section,
+                count=len(labels),
+                labels="".join(f"「{label}」" for label in labels),
+            )
 
 
 def _identify(report: Report, lines: list[str], meta: Metadata | None, table: DivisionTable) -> None:

@@ -31,4 +31,12 @@ def check_prose(report: Report, lines: list[str], form: Form | None = None) -> N
             continue
         line = text.count("\n", 0, match.start()) + 1
         quote = re.sub(r"\s+", "", match.group(0))  # prose wraps over lines; the message is one line
-        report.add("prose_mismatch", line, quote=quote, stated=stated, label=label, table=cell.value, table_line=cell.line or "?")
+        report.add(
+            "prose_mismatch",
+            line,
+            quote=quote,
+            stated=stated,
+            label=label,
+            table=cell.value,
+            table_line=cell.line or "?",
+        )

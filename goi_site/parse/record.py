@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import lru_cache
-from typing import NamedTuple
 from array import array
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from goi_site.form.loader import CellRef, Edition
 
@@ -33,7 +33,7 @@ _CODE = {status: index for index, status in enumerate(_STATUS)}
 STATUSES = _STATUS  # status names by code, for code reading CellMap.arrays()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _positions(edition: str) -> dict:
     """Cell → position in an edition of the shipped form (a record read back from a cache)."""
     from goi_site.form.loader import load_form
@@ -72,7 +72,7 @@ class CellMap(Mapping):
 
     __slots__ = ("edition", "_values", "_lines", "_status", "_raw", "_provenance", "_index", "_cells")
 
-    def __init__(self, edition: "str | Edition", cells: dict):
+    def __init__(self, edition: str | Edition, cells: dict):
         # an Edition object (of any form, a draft too) or the id of a shipped edition
         if isinstance(edition, str):
             positions, self._cells = _positions(edition), None
@@ -106,8 +106,13 @@ class CellMap(Mapping):
         code = self._status[i]
         if code == 255:
             raise KeyError(ref)
-        return Cell(self._values[i], self._lines[i] or None, _STATUS[code], self._raw.get(i),
-                    *self._provenance.get(i, _DEFAULT_PROVENANCE))
+        return Cell(
+            self._values[i],
+            self._lines[i] or None,
+            _STATUS[code],
+            self._raw.get(i),
+            *self._provenance.get(i, _DEFAULT_PROVENANCE),
+        )
 
     @property
     def positions(self) -> dict:
@@ -214,6 +219,3 @@ def finding_catalogue() -> dict[str, dict]:
     for rule_id, rule in form.rules.items():
         catalogue[rule_id] = {"severity": rule.severity, "title": rule.title, "description": rule.description}
     return catalogue
-
-
-

@@ -104,8 +104,9 @@ def _solve(pending: Pending) -> None:
 # ---- run-together digits -------------------------------------------------------------
 
 
-def _splits(digits: str, line: Line, fixed: dict[int, int], gap: int | None = None,
-            limit: int = MAX_READINGS) -> tuple[int, list[list[int]]]:
+def _splits(
+    digits: str, line: Line, fixed: dict[int, int], gap: int | None = None, limit: int = MAX_READINGS
+) -> tuple[int, list[list[int]]]:
     """How many splits of `digits` fit the line's cells and sums, and the first `limit`.
 
     With `gap`, that cell takes no digits (it was dropped before the separators were):
@@ -271,7 +272,11 @@ def resolve(pending: list[Pending], cells: dict[CellRef, Cell], form: Form | Non
     equations = []
     for rule in rules:
         for column in form.columns:
-            terms = [(CellRef(rule.table, row, column), side) for side, ids in ((1, rule.left), (-1, rule.right)) for row in ids]
+            terms = [
+                (CellRef(rule.table, row, column), side)
+                for side, ids in ((1, rule.left), (-1, rule.right))
+                for row in ids
+            ]
             # a row the edition does not have (2019's one （六）其他处理 row) is no term
             terms = [(ref, side) for ref, side in terms if ref in cells or ref in by_ref]
             if any(ref in by_ref for ref, _ in terms):

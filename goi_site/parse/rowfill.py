@@ -12,13 +12,13 @@ short line stays empty.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from decimal import Decimal
 
 from goi_site.form.loader import Column, Line
+from goi_site.parse.formlines import Piece
 from goi_site.parse.record import Cell
 from goi_site.parse.recover import Pending, collapsed, either, run_together
-from goi_site.parse.formlines import Piece
+
 
 @dataclass
 class LineRead:
@@ -90,7 +90,9 @@ def _fill_one(line: Line, numbers: list[Piece], kinds: list[Column], published: 
         printed = source is not None
         filled |= not printed
         line_no = numbers[source].line if printed else numbers[-1].line
-        cells.append(Cell(values.pop(), line_no, "read" if printed else "filled", numbers[source].text if printed else None))
+        cells.append(
+            Cell(values.pop(), line_no, "read" if printed else "filled", numbers[source].text if printed else None)
+        )
     status = "filled" if all(c.value is not None for c in cells) else "short"
     return LineRead(cells, status, published)
 

@@ -21,9 +21,9 @@ them: its own run of numbers, or the numbers on the lines after the row before i
 
 from __future__ import annotations
 
+from goi_site.core.text import match_key
 from goi_site.form.loader import Form, Line, load_form
 from goi_site.parse.formlines import Occurrence, Piece
-from goi_site.core.text import match_key
 
 
 def join_groups(chosen: dict[int, Occurrence], found: list[Occurrence], lines: tuple[Line, ...]) -> None:
@@ -34,16 +34,22 @@ def join_groups(chosen: dict[int, Occurrence], found: list[Occurrence], lines: t
         size = len(line.cells) // len(line.sums)
         if len(occurrence.numbers) != size or size * len(line.sums) != len(line.cells):
             continue
-        parts = [o for o in found if o.position > occurrence.position and index in o.candidates and len(o.numbers) == size]
+        parts = [
+            o for o in found if o.position > occurrence.position and index in o.candidates and len(o.numbers) == size
+        ]
         parts = parts[: len(line.sums) - 1]
         if len(parts) == len(line.sums) - 1:
-            joined = Occurrence(occurrence.position, occurrence.label_line, occurrence.candidates, list(occurrence.numbers))
+            joined = Occurrence(
+                occurrence.position, occurrence.label_line, occurrence.candidates, list(occurrence.numbers)
+            )
             for part in parts:
                 joined.numbers.extend(part.numbers)
             chosen[index] = joined
 
 
-def by_heading(chosen: dict[int, Occurrence], stream: list[Piece], lines: tuple[Line, ...], form: Form | None = None) -> None:
+def by_heading(
+    chosen: dict[int, Occurrence], stream: list[Piece], lines: tuple[Line, ...], form: Form | None = None
+) -> None:
     form = form if form is not None else load_form()
     tables = [line.table for line in lines]
     for index, line in enumerate(lines):
@@ -85,7 +91,10 @@ def unlabelled(chosen: dict[int, Occurrence], found: list[Occurrence], lines: tu
         numbers = prev.numbers
         # blank cells of grid lines (a row padded with empty cells) hold no line's value
         filled = [i for i, p in enumerate(numbers) if not p.blank]
-        if len(filled) == prev_width + width and numbers[filled[prev_width]].line != numbers[filled[prev_width - 1]].line:
+        if (
+            len(filled) == prev_width + width
+            and numbers[filled[prev_width]].line != numbers[filled[prev_width - 1]].line
+        ):
             cut = filled[prev_width - 1] + 1
             while cut < len(numbers) and numbers[cut].blank and numbers[cut].line == numbers[cut - 1].line:
                 cut += 1  # the blanks that end the row before stay with it

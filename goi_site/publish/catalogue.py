@@ -12,8 +12,8 @@ from pathlib import Path
 
 from goi_site.core import paths
 from goi_site.form.loader import CellRef, load_form
-from goi_site.publish.indicators import load_indicators
 from goi_site.parse.record import Report
+from goi_site.publish.indicators import load_indicators
 
 CATALOGUE_FILE = paths.PACKAGE / "form" / "downloads.yml"
 
@@ -98,7 +98,9 @@ def load_catalogue() -> Catalogue:
             elif name in known:
                 out.append(known[name])
             else:
-                raise ValueError(f"{CATALOGUE_FILE.name}: {where} names column {name!r}, which `fields:` does not define")
+                raise ValueError(
+                    f"{CATALOGUE_FILE.name}: {where} names column {name!r}, which `fields:` does not define"
+                )
         return tuple(out)
 
     tables = {}
@@ -107,17 +109,35 @@ def load_catalogue() -> Catalogue:
         ids = {f.name for f in fields}
         for key in spec["primary_key"]:
             if key not in ids:
-                raise ValueError(f"{CATALOGUE_FILE.name}: tables.{name}.primary_key names {key!r}, not one of its columns")
+                raise ValueError(
+                    f"{CATALOGUE_FILE.name}: tables.{name}.primary_key names {key!r}, not one of its columns"
+                )
         tables[name] = TableSpec(
-            name, spec.get("resource", name), spec["file"], spec["title"], spec.get("en", ""), spec["description"],
-            fields, expand(spec.get("typed_only", []), f"tables.{name}.typed_only"), tuple(spec["primary_key"]),
-            spec.get("group", "main"), spec)
+            name,
+            spec.get("resource", name),
+            spec["file"],
+            spec["title"],
+            spec.get("en", ""),
+            spec["description"],
+            fields,
+            expand(spec.get("typed_only", []), f"tables.{name}.typed_only"),
+            tuple(spec["primary_key"]),
+            spec.get("group", "main"),
+            spec,
+        )
     return Catalogue(tables, raw["package"], raw["json"], raw["formats"])
 
 
 def _field(name: str, spec: dict) -> Field:
-    return Field(name, spec["zh"], spec["en"], spec["type"], spec.get("description", ""), spec.get("unit", ""),
-                 spec.get("number") == "exact")
+    return Field(
+        name,
+        spec["zh"],
+        spec["en"],
+        spec["type"],
+        spec.get("description", ""),
+        spec.get("unit", ""),
+        spec.get("number") == "exact",
+    )
 
 
 def _cell_fields(template: dict) -> list[Field]:
@@ -125,17 +145,41 @@ def _cell_fields(template: dict) -> list[Field]:
     out = []
     for ref in form.all_cells():
         column, row, table = form.columns[ref.column], form.row(ref.table, ref.row), form.tables[ref.table]
-        names = dict(section=table.section, title=table.title, table_en=table.en, row=row.label, row_en=row.en,
-                     column=column.label, column_en=column.en)
-        out.append(Field(cell_id(ref), template["zh"].format(**names), template["en"].format(**names),
-                         "number" if column.type == "decimal" else "integer", template["description"].format(**names),
-                         column.unit, exact=True))
+        names = dict(
+            section=table.section,
+            title=table.title,
+            table_en=table.en,
+            row=row.label,
+            row_en=row.en,
+            column=column.label,
+            column_en=column.en,
+        )
+        out.append(
+            Field(
+                cell_id(ref),
+                template["zh"].format(**names),
+                template["en"].format(**names),
+                "number" if column.type == "decimal" else "integer",
+                template["description"].format(**names),
+                column.unit,
+                exact=True,
+            )
+        )
     return out
 
 
 def _indicator_fields(template: dict) -> list[Field]:
-    return [Field(i.id, i.label, i.en, "number", template["description"].format(formula=i.formula, description=i.description),
-                  template["unit"]) for i in load_indicators().values()]
+    return [
+        Field(
+            i.id,
+            i.label,
+            i.en,
+            "number",
+            template["description"].format(formula=i.formula, description=i.description),
+            template["unit"],
+        )
+        for i in load_indicators().values()
+    ]
 
 
 def table_spec(name: str) -> TableSpec:

@@ -15,8 +15,12 @@ def chart_csv(cv, labels: dict[str, str]) -> bytes:
     """`labels`: the header words of the fixed columns (year, agency, agencies), from charts.yml."""
     if cv.kind.layout == "ranking":
         series = cv.kind.series[0]
-        header = [f"{labels['rank']} (rank)", f"{labels['agency']} (agency)", f"{labels['agency_id']} (agency_id)",
-                  f"{series.label} ({series.measure})"]
+        header = [
+            f"{labels['rank']} (rank)",
+            f"{labels['agency']} (agency)",
+            f"{labels['agency_id']} (agency_id)",
+            f"{series.label} ({series.measure})",
+        ]
         lines = [[i + 1, r["group"], r["id"], r["value"]] for i, r in enumerate(cv.rows)]
     else:
         header = [f"{labels['year']} (year)"] + [f"{label} ({mid})" for mid, label, _ in cv.table_groups]

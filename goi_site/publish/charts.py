@@ -54,9 +54,20 @@ def _charts_file(form: Form | None = None) -> dict:
 def _kinds(form: Form) -> dict[str, ChartKind]:
     kinds = {}
     for kid, k in _charts_file(form)["kinds"].items():
-        series = tuple(Series(s["label"], s["cells"], bool(s.get("sum")), s.get("offset"), s.get("id", "")) for s in k["series"])
-        kinds[kid] = ChartKind(kid, k["title"], k["description"], k["legend"], k["layout"], series, k.get("offset"),
-                               bool(k.get("skip_zero")), k["page"])
+        series = tuple(
+            Series(s["label"], s["cells"], bool(s.get("sum")), s.get("offset"), s.get("id", "")) for s in k["series"]
+        )
+        kinds[kid] = ChartKind(
+            kid,
+            k["title"],
+            k["description"],
+            k["legend"],
+            k["layout"],
+            series,
+            k.get("offset"),
+            bool(k.get("skip_zero")),
+            k["page"],
+        )
     return kinds
 
 
@@ -108,17 +119,27 @@ def _chart(kind: ChartKind, form: Form) -> alt.Chart:
     if kind.layout == "ranking":
         return _ranking(kind, axes, form)
     normalized = kind.layout == "normalized"
-    y = alt.Y("value:Q", title=axes["share"] if normalized else axes["count"],
-              stack="normalize" if normalized else (True if kind.layout == "stacked" else None),
-              axis=alt.Axis(format="%" if normalized else "d", tickMinStep=1))
-    tooltip = [alt.Tooltip("year:N", title=axes["year"]), alt.Tooltip("group:N", title=kind.legend),
-               alt.Tooltip("value:Q", title=axes["count"])]
+    y = alt.Y(
+        "value:Q",
+        title=axes["share"] if normalized else axes["count"],
+        stack="normalize" if normalized else (True if kind.layout == "stacked" else None),
+        axis=alt.Axis(format="%" if normalized else "d", tickMinStep=1),
+    )
+    tooltip = [
+        alt.Tooltip("year:N", title=axes["year"]),
+        alt.Tooltip("group:N", title=kind.legend),
+        alt.Tooltip("value:Q", title=axes["count"]),
+    ]
     encoding = dict(
         x=alt.X("year:N", title=axes["year"], axis=alt.Axis(labelAngle=0)),
         y=y,
-        color=alt.Color("group:N", title=kind.legend, sort=alt.SortField("order"),
-                        scale=_color_scale(kind, form),
-                        legend=alt.Legend(orient="bottom", columns=3, symbolType="square")),
+        color=alt.Color(
+            "group:N",
+            title=kind.legend,
+            sort=alt.SortField("order"),
+            scale=_color_scale(kind, form),
+            legend=alt.Legend(orient="bottom", columns=3, symbolType="square"),
+        ),
         order=alt.Order("order:Q"),
         tooltip=tooltip,
     )
@@ -145,10 +166,18 @@ def _compare(form: Form) -> alt.Chart:
         .encode(
             x=alt.X("year:O", title=axes["year"], axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=axes["count"], axis=alt.Axis(format="~s")),
-            color=alt.Color("group:N", title=axes["agency"], sort=alt.SortField("order"), scale=alt.Scale(scheme="tableau10"),
-                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
-            tooltip=[alt.Tooltip("group:N", title=axes["agency"]), alt.Tooltip("year:O", title=axes["year"]),
-                     alt.Tooltip("value:Q", title=axes["count"])],
+            color=alt.Color(
+                "group:N",
+                title=axes["agency"],
+                sort=alt.SortField("order"),
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=320),
+            ),
+            tooltip=[
+                alt.Tooltip("group:N", title=axes["agency"]),
+                alt.Tooltip("year:O", title=axes["year"]),
+                alt.Tooltip("value:Q", title=axes["count"]),
+            ],
         )
         .properties(width="container", height=280)
     )
@@ -167,8 +196,12 @@ def _specs(form: Form) -> dict[str, dict]:
     charts["compare"] = _compare(form)
     for kid, chart in charts.items():
         spec = chart.to_dict()
-        spec["config"] = {"font": FONT, "view": {"stroke": None},
-                          "legend": {"labelLimit": 240}, "axis": {"labelFontSize": 12, "titleFontSize": 12}}
+        spec["config"] = {
+            "font": FONT,
+            "view": {"stroke": None},
+            "legend": {"labelLimit": 240},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12},
+        }
         if kid in kinds and kinds[kid].layout == "ranking":
             spec["autosize"] = {"type": "fit-x", "contains": "padding"}  # as tall as its bars
         specs[kid] = spec
@@ -189,7 +222,12 @@ def chart_rows(kind: ChartKind, points: list[tuple]) -> list[dict]:
         for series, value in zip(kind.series, values):
             if value is None or (kind.skip_zero and value == 0):
                 continue
-            row = {"year": str(year), "group": series.label, "value": _number(value), "order": groups.index(series.label)}
+            row = {
+                "year": str(year),
+                "group": series.label,
+                "value": _number(value),
+                "order": groups.index(series.label),
+            }
             if series.offset:
                 row.update(offset=series.offset, offset_order=offsets.index(series.offset))
             rows.append(row)

@@ -30,8 +30,11 @@ def measures() -> list[tuple[CellRef, str, str]]:
         info = form.tables[table]
         title = f"{info.section}、{info.title}"
         for row in form.rows[table].values():
-            columns = list(dict.fromkeys(c for e in form.editions.values() if row.id in e.rows(table)
-                                         for c in e.columns(table, row.id)))
+            columns = list(
+                dict.fromkeys(
+                    c for e in form.editions.values() if row.id in e.rows(table) for c in e.columns(table, row.id)
+                )
+            )
             if choice[table] != "all":  # one column of each row (layout.yml `compare`), labelled by the row
                 columns = [c for c in columns if c == choice[table]]
             for column in columns:

@@ -73,7 +73,9 @@ def _rendered(series: pd.Series, exact: bool, suffix: str | None = None) -> pa.A
             return _from_uniques(series.cat.codes.to_numpy(), list(series.cat.categories), safe_cell, suffix)
         if dtype == "Int64" or not pd.api.types.is_float_dtype(dtype):
             codes, uniques = pd.factorize(series, use_na_sentinel=True)
-            return _from_uniques(codes, [int(u) for u in uniques] if dtype == "Int64" else list(uniques), safe_cell, suffix)
+            return _from_uniques(
+                codes, [int(u) for u in uniques] if dtype == "Int64" else list(uniques), safe_cell, suffix
+            )
         return pc.binary_join_element_wise(_rendered(series, exact), suffix, "")
     if dtype == "Int64":
         return pc.fill_null(pc.cast(pa.array(series.array, type=pa.int64()), pa.string()), "")
@@ -88,8 +90,14 @@ def _rendered(series: pd.Series, exact: bool, suffix: str | None = None) -> pa.A
             codes, uniques = pd.factorize(numbers[others])
             rest = np.full(len(numbers), -1, dtype=np.int64)
             rest[others] = codes
-            text = pc.coalesce(text, pc.if_else(pa.array(others), _from_uniques(rest, [float(u) for u in uniques], exact_number),
-                                                 pa.scalar(None, pa.string())))
+            text = pc.coalesce(
+                text,
+                pc.if_else(
+                    pa.array(others),
+                    _from_uniques(rest, [float(u) for u in uniques], exact_number),
+                    pa.scalar(None, pa.string()),
+                ),
+            )
         return pc.fill_null(text, "")
     if isinstance(dtype, pd.CategoricalDtype):
         codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
@@ -142,8 +150,11 @@ class Rendered:
         runs = _runs(frame, fields)
         for k, run in enumerate(runs):
             suffix = EOL if k == len(runs) - 1 else None
-            columns.append(_rendered(frame[run[0].name], run[0].exact, suffix) if len(run) == 1
-                           else _rendered_run(frame, run, suffix or ""))
+            columns.append(
+                _rendered(frame[run[0].name], run[0].exact, suffix)
+                if len(run) == 1
+                else _rendered_run(frame, run, suffix or "")
+            )
         if len(frame):
             self.lines = pc.binary_join_element_wise(*columns, ",") if len(columns) > 1 else columns[0]
         else:
@@ -171,7 +182,7 @@ def _bytes_of(lines: pa.StringArray) -> memoryview:
     """The concatenated text of a (non-null) string array: its data buffer between its first
     and last offsets, without a copy."""
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=lines.offset * 4)
-    return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
+    return memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
 
 
 def write_header(handle, fields) -> None:

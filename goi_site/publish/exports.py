@@ -25,12 +25,12 @@ from pathlib import Path
 import pandas as pd
 
 from goi_site.core.parallel import PARALLEL_FROM, Background
-from goi_site.publish.csvout import BOM, Rendered, header_line, write_csv
 from goi_site.form.loader import load_form
-from goi_site.publish.frames import Frames, codebook_frame, frame_chunks
-from goi_site.publish.jsonout import report_to_json
 from goi_site.parse.record import Report
 from goi_site.publish.catalogue import Download, Field, load_catalogue, source_path, table_spec
+from goi_site.publish.csvout import BOM, Rendered, header_line, write_csv
+from goi_site.publish.frames import Frames, codebook_frame, frame_chunks
+from goi_site.publish.jsonout import report_to_json
 from goi_site.publish.typed import TypedWriters
 
 ZIP_FROM = 10 * 1024 * 1024
@@ -99,8 +99,14 @@ class _Writer:
         self.done.append(download)
 
 
-def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool = True,
-                    timings: dict | None = None, keep: list | None = None) -> tuple[list[Download], list[str]]:
+def write_downloads(
+    reports: list[Report],
+    out: Path,
+    root: Path,
+    zip_now: bool = True,
+    timings: dict | None = None,
+    keep: list | None = None,
+) -> tuple[list[Download], list[str]]:
     """Write every download into `out`. Returns the downloads (for the page and the
     datapackage) and the files still to zip: zipped here unless `zip_now` is False.
     `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx.
@@ -113,8 +119,9 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     tables = catalogue.tables
     w = _Writer(out)
     # The JSON is written by a second process while this one writes the tables.
-    json_writer = Background(_write_json, reports, out / catalogue.json["file"], root,
-                             parallel=len(reports) >= PARALLEL_FROM)
+    json_writer = Background(
+        _write_json, reports, out / catalogue.json["file"], root, parallel=len(reports) >= PARALLEL_FROM
+    )
     values, wide = tables["values"], tables["wide"]
     form = load_form()
     long_rows = sum(len(form.editions[r.edition].cells()) for r in reports)
@@ -168,13 +175,30 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
         (out / whole_values).unlink()
         whole = False
     else:
-        w.record(Download(values.resource, whole_values, values.title, values.description, rows.get(whole_values, 0),
-                          schema="values"))
+        w.record(
+            Download(
+                values.resource,
+                whole_values,
+                values.title,
+                values.description,
+                rows.get(whole_values, 0),
+                schema="values",
+            )
+        )
     split = values.raw["by_year"]
     for year in years:
         path = year_file.format(year=year) + ".csv"
-        w.record(Download(f"{values.resource}-{year}", path, split["title"].format(year=year),
-                          split["description"].format(year=year), rows[path], schema="values", group="year"))
+        w.record(
+            Download(
+                f"{values.resource}-{year}",
+                path,
+                split["title"].format(year=year),
+                split["description"].format(year=year),
+                rows[path],
+                schema="values",
+                group="year",
+            )
+        )
     for name in ("wide", "findings", "indicators"):
         spec, path = tables[name], f"{tables[name].file}.csv"
         w.record(Download(spec.resource, path, spec.title, spec.description, csvs[name].rows.get(path, 0), schema=name))
@@ -182,16 +206,36 @@ def write_downloads(reports: list[Report], out: Path, root: Path, zip_now: bool 
     codebook_table = codebook_frame()
     with (out / f"{codebook.file}.csv").open("wb") as handle:
         write_csv(codebook_table, codebook.fields, handle)
-    w.record(Download(codebook.resource, f"{codebook.file}.csv", codebook.title, codebook.description,
-                      len(codebook_table), schema="codebook", group=codebook.group))
+    w.record(
+        Download(
+            codebook.resource,
+            f"{codebook.file}.csv",
+            codebook.title,
+            codebook.description,
+            len(codebook_table),
+            schema="codebook",
+            group=codebook.group,
+        )
+    )
     by_agency = wide.raw["by_agency"]
     for agency_id in sorted(agencies):
         path, name = agencies[agency_id]
-        w.record(Download(f"agency-{agency_id}", path, by_agency["title"].format(agency=name),
-                          by_agency["description"].format(agency=name), csvs["wide"].rows[path], schema="wide",
-                          group="agency"))
-    for download in typed.finish(codebook_table, None if (out / whole_values).exists() else
-                                 [year_file.format(year=y) + ".csv" for y in years], timings):
+        w.record(
+            Download(
+                f"agency-{agency_id}",
+                path,
+                by_agency["title"].format(agency=name),
+                by_agency["description"].format(agency=name),
+                csvs["wide"].rows[path],
+                schema="wide",
+                group="agency",
+            )
+        )
+    for download in typed.finish(
+        codebook_table,
+        None if (out / whole_values).exists() else [year_file.format(year=y) + ".csv" for y in years],
+        timings,
+    ):
         w.record(download)
     if not json_writer.wait():
         raise OSError(f"writing {catalogue.json['file']} failed")
@@ -214,7 +258,7 @@ def _groups(column) -> list:
         return [(uniques[k], slice(int(bounds[k]), int(bounds[k + 1]))) for k in range(len(uniques))]
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    return [(uniques[k], order[bounds[k]:bounds[k + 1]]) for k in range(len(uniques))]
+    return [(uniques[k], order[bounds[k] : bounds[k + 1]]) for k in range(len(uniques))]
 
 
 @contextmanager
@@ -234,8 +278,10 @@ def _write_json(reports: list[Report], path: Path, root: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
         handle.write("[")
         for index, report in enumerate(reports):
-            handle.write(("," if index else "") + json.dumps(_portable_json(report, root), ensure_ascii=False,
-                                                             separators=(",", ":")))
+            handle.write(
+                ("," if index else "")
+                + json.dumps(_portable_json(report, root), ensure_ascii=False, separators=(",", ":"))
+            )
         handle.write("]\n")
 
 
@@ -274,14 +320,23 @@ def _write_datapackage(out: Path, done: list[Download], catalogue) -> None:
     for d in done:
         if d.schema is None:
             continue
-        resource = {"name": d.name, "path": d.path, "title": d.title, "description": d.description,
-                    "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig", "schema": f"schemas/{d.schema}.json"}
+        resource = {
+            "name": d.name,
+            "path": d.path,
+            "title": d.title,
+            "description": d.description,
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "schema": f"schemas/{d.schema}.json",
+        }
         if d.zipped:
             resource["compression"] = "zip"
         if d.group == "main" or d.group == "meta":
             # The same table in the typed formats (Frictionless validates the CSV; these hold the same rows).
-            same = [{"path": t.path, "format": t.format, "table": t.holds[d.schema]} for t in typed
-                    if d.schema in t.holds]
+            same = [
+                {"path": t.path, "format": t.format, "table": t.holds[d.schema]} for t in typed if d.schema in t.holds
+            ]
             if same:
                 resource["x-also-as"] = same
         resources.append(resource)
@@ -290,7 +345,12 @@ def _write_datapackage(out: Path, done: list[Download], catalogue) -> None:
 
 
 def _field(f: Field) -> dict:
-    out = {"name": f.name, "title": f.title, "type": f.type, "description": " ".join(x for x in (f.en, f.description) if x)}
+    out = {
+        "name": f.name,
+        "title": f.title,
+        "type": f.type,
+        "description": " ".join(x for x in (f.en, f.description) if x),
+    }
     if f.type in ("integer", "number"):
         out["bareNumber"] = True
     return out

@@ -5,7 +5,7 @@ above columns), rows from the report's edition. No label is spelled here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Report
@@ -52,7 +52,7 @@ def __getattr__(name: str):  # TABLE_ORDER, read from the shipped layout.yml (ke
     raise AttributeError(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _header(table: str, columns: tuple[str, ...], form: Form | None = None) -> list[list[HeaderCell]]:
     form = form if form is not None else load_form()
     spec = layout(form)
@@ -77,8 +77,10 @@ def _header(table: str, columns: tuple[str, ...], form: Form | None = None) -> l
     return [top, second] if second else [top]
 
 
-@lru_cache(maxsize=None)
-def _blocks(edition_id: str, table: str, form: Form | None = None) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+@cache
+def _blocks(
+    edition_id: str, table: str, form: Form | None = None
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """(columns, row ids) of each run of rows that share their columns, in the form's order."""
     edition = (form if form is not None else load_form()).editions[edition_id]
     runs: list[tuple[tuple[str, ...], list[str]]] = []
@@ -103,8 +105,13 @@ def form_table(report: Report, table: str, form: Form | None = None) -> FormTabl
             body.append((row, form.row(table, row).label, row_cells))
         blocks.append(Block(_header(table, columns, form), body))
     info = form.tables[table]
-    return FormTable(table, f"{info.section}、{info.title}", blocks, (min(lines), max(lines)) if lines else None,
-                     layout(form)["count_unit"])
+    return FormTable(
+        table,
+        f"{info.section}、{info.title}",
+        blocks,
+        (min(lines), max(lines)) if lines else None,
+        layout(form)["count_unit"],
+    )
 
 
 def form_tables(report: Report, form: Form | None = None) -> list[FormTable]:

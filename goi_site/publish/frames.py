@@ -22,16 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from goi_site.form.loader import load_form
-from goi_site.publish.indicators import load_indicators
 from goi_site.parse.record import STATUSES, Report
 from goi_site.publish.catalogue import Field, cell_id, load_catalogue, source_path, table_spec
+from goi_site.publish.indicators import load_indicators
 
 STRING = pd.StringDtype("pyarrow")
 _DTYPES = {"string": STRING, "integer": "Int64", "number": "Float64"}
@@ -51,8 +51,9 @@ class Frames:
 
     def table(self, name: str) -> pd.DataFrame:
         """A frame by its catalogue name (values, wide, findings, indicators)."""
-        return {"values": self.values, "wide": self.reports, "findings": self.findings,
-                "indicators": self.indicators}[name]
+        return {"values": self.values, "wide": self.reports, "findings": self.findings, "indicators": self.indicators}[
+            name
+        ]
 
 
 KEY_STRIDE = 1024  # more than the cells of all editions together (see cell_labels)
@@ -97,15 +98,22 @@ def _identity_columns(reports: list[Report], repeat: np.ndarray | None = None) -
     repeated over `repeat` (row → report) when given."""
     columns = {}
     regions = [r.region for r in reports]
-    items = {"agency_id": [r.agency_id for r in reports], "agency": [r.agency for r in reports],
-             "province": [g.province for g in regions], "city": [g.city for g in regions],
-             "county": [g.county for g in regions], "division_code": [g.code for g in regions],
-             "edition": [r.edition for r in reports]}
+    items = {
+        "agency_id": [r.agency_id for r in reports],
+        "agency": [r.agency for r in reports],
+        "province": [g.province for g in regions],
+        "city": [g.city for g in regions],
+        "county": [g.county for g in regions],
+        "division_code": [g.code for g in regions],
+        "edition": [r.edition for r in reports],
+    }
     years = np.array([r.year for r in reports], dtype=np.int64)
     for name in _IDENTITY:
         if name == "year":
-            columns[name] = pd.arrays.IntegerArray(years if repeat is None else years[repeat],
-                                                   np.zeros(len(years) if repeat is None else len(repeat), dtype=bool))
+            columns[name] = pd.arrays.IntegerArray(
+                years if repeat is None else years[repeat],
+                np.zeros(len(years) if repeat is None else len(repeat), dtype=bool),
+            )
         elif repeat is None:  # one row per report: plain text, as the pages read it
             columns[name] = pd.array(items[name], dtype=STRING)
         else:
@@ -120,16 +128,20 @@ def _frame(columns: dict, name: str) -> pd.DataFrame:
     data = {}
     for f in fields:
         column = columns[f.name]
-        data[f.name] = column if isinstance(column, (pd.Categorical, pd.api.extensions.ExtensionArray)) \
+        data[f.name] = (
+            column
+            if isinstance(column, (pd.Categorical, pd.api.extensions.ExtensionArray))
             else pd.array(column, dtype=dtype_of(f))
+        )
     return pd.DataFrame(data, columns=[f.name for f in fields])
 
 
 def _by_report(items: list, repeat: np.ndarray | None = None) -> pd.Categorical:
     """A per-report text column (repeated over the report's rows), as a categorical."""
     codes, uniques = pd.factorize(pd.Series(items, dtype=object), use_na_sentinel=True)
-    return pd.Categorical.from_codes(codes if repeat is None else codes[repeat],
-                                     categories=pd.Index(uniques, dtype=STRING))
+    return pd.Categorical.from_codes(
+        codes if repeat is None else codes[repeat], categories=pd.Index(uniques, dtype=STRING)
+    )
 
 
 # ---- the cells of a chunk, column-wise ---------------------------------------------------------
@@ -137,7 +149,7 @@ def _by_report(items: list, repeat: np.ndarray | None = None) -> pd.Categorical:
 _LABELS = ("section", "table", "row_id", "row_label", "column_id", "column_label")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _edition_labels() -> tuple[dict, dict]:
     """Per edition: its offset into one label table of every edition's cells, and the
     label table itself (section, table, row_id, row_label, column_id, column_label)."""
@@ -162,7 +174,7 @@ def cell_labels() -> pd.DataFrame:
     return pd.DataFrame({k: pd.array(v, dtype=STRING) for k, v in _edition_labels()[1].items()})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _label_categoricals() -> dict:
     out = {}
     for name, table in _edition_labels()[1].items():
@@ -171,7 +183,7 @@ def _label_categoricals() -> dict:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _wide_of_label() -> np.ndarray:
     """For each row of the label table, the index of its cell among all the form's cells (the wide columns)."""
     form = load_form()
@@ -202,8 +214,11 @@ class _Cells:
                 self.provenance[base + position] = extra
         self.value = np.array(values, dtype=np.float64)  # None → NaN: the missing mask below
         self.missing = np.isnan(self.value)
-        join = (lambda parts, dtype: np.concatenate(parts).astype(dtype)) if reports else \
-            (lambda parts, dtype: np.zeros(0, dtype=dtype))
+        join = (
+            (lambda parts, dtype: np.concatenate(parts).astype(dtype))
+            if reports
+            else (lambda parts, dtype: np.zeros(0, dtype=dtype))
+        )
         self.line = join(lines, np.int64)
         self.status = join(status, np.uint8)
         self.label = join(label, np.int64)
@@ -212,6 +227,7 @@ class _Cells:
 
 
 # ---- values: the long table ------------------------------------------------------------------
+
 
 def values_frame(reports: list[Report], root: Path) -> pd.DataFrame:
     return _values_frame(_Cells(reports), reports, root)[0]
@@ -224,8 +240,9 @@ def _values_frame(cells: _Cells, reports: list[Report], root: Path) -> tuple[pd.
     for name, (codes, categories) in _label_categoricals().items():
         columns[name] = pd.Categorical.from_codes(codes[cells.label], categories=categories)
     columns["value"] = pd.arrays.FloatingArray(np.where(cells.missing, 0.0, cells.value), cells.missing)
-    columns["status"] = pd.Categorical.from_codes(np.where(cells.present, cells.status, 0).astype("int16"),
-                                                  categories=pd.Index(list(STATUSES), dtype=STRING))
+    columns["status"] = pd.Categorical.from_codes(
+        np.where(cells.present, cells.status, 0).astype("int16"), categories=pd.Index(list(STATUSES), dtype=STRING)
+    )
     columns["source_file"] = _by_report([source_path(r, root) for r in reports], rows)
     columns["source_line"] = pd.arrays.IntegerArray(cells.line, cells.line == 0)
     source = np.zeros(n, dtype=np.int8)  # 0 text, 1 ocr
@@ -250,6 +267,7 @@ def _values_frame(cells: _Cells, reports: list[Report], root: Path) -> tuple[pd.
 
 
 # ---- reports (wide), findings, indicators -----------------------------------------------------
+
 
 def reports_frame(reports: list[Report], root: Path) -> pd.DataFrame:
     return _reports_frame(_Cells(reports), reports, root)
@@ -282,8 +300,22 @@ def findings_frame(reports: list[Report], root: Path) -> pd.DataFrame:
     for report in reports:
         source = source_path(report, root)
         for seq, f in enumerate(report.findings, start=1):
-            rows.append((report.agency_id, report.agency, report.year, seq, f.rule, f.severity, f.message,
-                         f.numbers.get("scope"), f.numbers.get("left"), f.numbers.get("right"), source, f.line))
+            rows.append(
+                (
+                    report.agency_id,
+                    report.agency,
+                    report.year,
+                    seq,
+                    f.rule,
+                    f.severity,
+                    f.message,
+                    f.numbers.get("scope"),
+                    f.numbers.get("left"),
+                    f.numbers.get("right"),
+                    source,
+                    f.line,
+                )
+            )
     columns = {name: [row[k] for row in rows] for k, name in enumerate(names)}
     columns["scope"] = [None if s is None else str(s) for s in columns["scope"]]
     return _frame(columns, "findings")

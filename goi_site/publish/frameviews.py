@@ -12,7 +12,7 @@ None for missing (never 0), an int for a whole number, a float otherwise.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from types import SimpleNamespace
 
 import pandas as pd
@@ -34,8 +34,10 @@ def whole_frames(chunks: list) -> Frames:
     (exports.write_downloads(keep=…)): the long table is not kept (no page reads it)."""
     if len(chunks) == 1:
         return chunks[0]
-    joined = {name: pd.concat([c.table(name) for c in chunks], ignore_index=True)
-              for name in ("wide", "findings", "indicators")}
+    joined = {
+        name: pd.concat([c.table(name) for c in chunks], ignore_index=True)
+        for name in ("wide", "findings", "indicators")
+    }
     return Frames(chunks[0].values, joined["wide"], joined["findings"], joined["indicators"])
 
 
@@ -50,7 +52,7 @@ def _objects(column) -> list:
     return column.to_numpy(dtype=object, na_value=None).tolist()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _edition_cells(edition: str) -> frozenset:
     return frozenset(load_form().editions[edition].cells())
 
@@ -63,8 +65,11 @@ class Figures:
         self.wide = frames.table("wide")
         self.finding_frame = frames.table("findings")
         ids = _objects(self.wide["agency_id"])
-        if len(self.wide) != len(reports) or ids != [r.agency_id for r in reports] \
-                or _objects(self.wide["year"]) != [r.year for r in reports]:
+        if (
+            len(self.wide) != len(reports)
+            or ids != [r.agency_id for r in reports]
+            or _objects(self.wide["year"]) != [r.year for r in reports]
+        ):
             raise ValueError("the frames do not hold the corpus's reports in its order")
         self._row = {id(r): i for i, r in enumerate(reports)}
         self._editions = _objects(self.wide["edition"])
@@ -130,8 +135,10 @@ class Figures:
 
     def headlines(self, report: Report, specs) -> dict[str, float | int | None]:
         """The headline figures of a report (form/headlines.yml): sums of cells or indicators."""
-        return {s["id"]: self.indicator(report, s["indicator"]) if "indicator" in s else self.sum_of(report, s["refs"])
-                for s in specs}
+        return {
+            s["id"]: self.indicator(report, s["indicator"]) if "indicator" in s else self.sum_of(report, s["refs"])
+            for s in specs
+        }
 
     # ---- findings ----------------------------------------------------------------------------
 
@@ -145,8 +152,12 @@ class Figures:
         out: list[list[SimpleNamespace]] = [[] for _ in reports]
         j = 0
         for i, r in enumerate(reports):
-            while j < len(rows) and rows[j].agency_id == r.agency_id and rows[j].year == r.year \
-                    and rows[j].seq == len(out[i]) + 1:
+            while (
+                j < len(rows)
+                and rows[j].agency_id == r.agency_id
+                and rows[j].year == r.year
+                and rows[j].seq == len(out[i]) + 1
+            ):
                 rows[j].line = rows[j].source_line  # what the templates call a finding's line
                 out[i].append(rows[j])
                 j += 1

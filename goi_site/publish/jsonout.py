@@ -50,8 +50,14 @@ def report_to_json(report: Report) -> dict:
             out[table_id] = values
             lines[table_id] = where
     out["findings"] = [
-        {"rule": f.rule, "severity": f.severity, "message": f.message, "line": f.line, "file": f.file,
-         "numbers": {k: _number(v) for k, v in f.numbers.items()}}
+        {
+            "rule": f.rule,
+            "severity": f.severity,
+            "message": f.message,
+            "line": f.line,
+            "file": f.file,
+            "numbers": {k: _number(v) for k, v in f.numbers.items()},
+        }
         for f in report.findings
     ]
     out["lines"] = lines

@@ -33,12 +33,17 @@ def check_out(out: Path, data: Path, option: str = "--out") -> None:
     target = out.resolve()
     if target.exists() and not target.is_dir():
         raise UsageError(f"{option} {out} is a file, not a folder: give a folder for the built site")
-    guarded = [(data.resolve(), "the corpus (--data)", True), (paths.default_site_src().resolve(), "site_src/", True),
-               (paths.repo_root().resolve(), "the repository root", False)]
+    guarded = [
+        (data.resolve(), "the corpus (--data)", True),
+        (paths.default_site_src().resolve(), "site_src/", True),
+        (paths.repo_root().resolve(), "the repository root", False),
+    ]
     for folder, what, not_inside in guarded:
         if _inside(folder, target):
-            raise UsageError(f"{option} {out} is or contains {what} ({display_path(folder)}): "
-                             "goi would delete it; give a folder of its own, e.g. site/")
+            raise UsageError(
+                f"{option} {out} is or contains {what} ({display_path(folder)}): "
+                "goi would delete it; give a folder of its own, e.g. site/"
+            )
         if not_inside and _inside(target, folder):
             raise UsageError(f"{option} {out} is inside {what} ({display_path(folder)}); give a folder outside it")
 
@@ -49,8 +54,10 @@ def check_ours(folder: Path, option: str = "--out") -> None:
         return
     stranger = next(iter(sorted(folder.iterdir())), None)
     if stranger is not None:
-        raise UsageError(f"{option} {display_path(folder)} holds {display_path(stranger)}, which goi did not write "
-                         f"(no {MARKER} marker): goi will not delete it; give an empty or new folder")
+        raise UsageError(
+            f"{option} {display_path(folder)} holds {display_path(stranger)}, which goi did not write "
+            f"(no {MARKER} marker): goi will not delete it; give an empty or new folder"
+        )
 
 
 def mark(folder: Path) -> None:
@@ -104,8 +111,10 @@ def build_lock(out: Path):
         except BlockingIOError:
             handle.seek(0)
             who = handle.read().strip() or "?"
-            raise GoiError(f"another `goi build` (pid {who}) is writing {display_path(out)}; "
-                           "wait for it to finish, then build again") from None
+            raise GoiError(
+                f"another `goi build` (pid {who}) is writing {display_path(out)}; "
+                "wait for it to finish, then build again"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

@@ -36,12 +36,12 @@ def split(text: str) -> tuple[str, list[str]]:
         if begin != -1 and (end == -1 or begin < end):
             stack[-1].append(rest[:begin])
             stack.append([])
-            rest = rest[begin + len(_BEGIN):]
+            rest = rest[begin + len(_BEGIN) :]
         elif end != -1:
             stack[-1].append(rest[:end])
             blocks.append("".join(stack.pop()))
             stack[-1].append(PLACEHOLDER.format(len(blocks) - 1))
-            rest = rest[end + len(_END):]
+            rest = rest[end + len(_END) :]
         else:
             stack[-1].append(rest)
             rest = ""

@@ -89,8 +89,9 @@ def _vegalite_version() -> str:
     return ".".join(altair.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
-def build_site(data: Path, out: Path, repo_url: str | None = None, run_mkdocs: bool = True,
-               form: Form | None = None) -> BuildResult:
+def build_site(
+    data: Path, out: Path, repo_url: str | None = None, run_mkdocs: bool = True, form: Form | None = None
+) -> BuildResult:
     """Build into a temporary folder beside `out`, then swap it in: `out` is either the
     previous complete site or the new one, never half of one (see outdir.py). `form`: the
     form whose charts, headlines, layout and glossary the pages show (default: shipped)."""
@@ -106,8 +107,9 @@ def build_site(data: Path, out: Path, repo_url: str | None = None, run_mkdocs: b
         return _build(data, out, generated, repo_url, run_mkdocs, form)
 
 
-def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkdocs: bool,
-           form: Form | None = None) -> BuildResult:
+def _build(
+    data: Path, out: Path, generated: Path, repo_url: str | None, run_mkdocs: bool, form: Form | None = None
+) -> BuildResult:
     from goi_site.publish.pages import write_pages
 
     result = BuildResult(corpus=None, out=out, generated=generated)  # type: ignore[arg-type]
@@ -131,17 +133,21 @@ def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkd
             # The frames, once: every download is written from them, and the pages read every
             # number from the same frames (kept per chunk, without the long table).
             kept: list = []
-            downloads, to_zip = write_downloads(corpus.reports, staging, root, zip_now=False, timings=result.downloads,
-                                                keep=kept)
+            downloads, to_zip = write_downloads(
+                corpus.reports, staging, root, zip_now=False, timings=result.downloads, keep=kept
+            )
             frames = whole_frames(kept)
         with _stage(result, "pages"):
-            result.pages = write_pages(corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads,
-                                       form, frames=frames)
+            result.pages = write_pages(
+                corpus, generated, root, repo_url or os.environ.get("GOI_REPO_URL"), downloads, form, frames=frames
+            )
         with _stage(result, "charts"):
             specs = generated / "assets" / "charts" / "specs.json"
             specs.parent.mkdir(parents=True, exist_ok=True)
-            specs.write_text(json.dumps(spec_templates(form), ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                             encoding="utf-8")
+            specs.write_text(
+                json.dumps(spec_templates(form), ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                encoding="utf-8",
+            )
             vendor = generated / "assets" / "vendor"
             vendor.mkdir(parents=True, exist_ok=True)
             (vendor / "vega-bundle.js").write_text(vega_bundle(), encoding="utf-8")
@@ -174,13 +180,12 @@ def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkd
 
 def run_mkdocs_build(generated: Path, out: Path) -> None:
     """`mkdocs build --strict` of mkdocs.yml, with the generated folder and output given."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
     import logging
 
     import jieba
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     jieba.setLogLevel(logging.WARNING)  # its "building prefix dict" chatter is not ours to print
     from goi_site.publish.mkdocs_hooks import GENERATED_KEY
@@ -197,4 +202,3 @@ def run_mkdocs_build(generated: Path, out: Path) -> None:
 def site_size(out: Path) -> tuple[int, int]:
     files = [p for p in out.rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_size for p in files)
-

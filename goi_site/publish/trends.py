@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from goi_site.publish.charts import ChartKind, _number
 from goi_site.parse.record import Report
+from goi_site.publish.charts import ChartKind, _number
 
 
 @dataclass
@@ -48,12 +48,19 @@ def stable_trend(kind: ChartKind, reports: list[Report], figures) -> Trend:
                 break
             score = (len(members) * (j - i + 1), years[j], j - i + 1)
             if score > best:
-                best, window, panel = score, years[i:j + 1], set(members)
+                best, window, panel = score, years[i : j + 1], set(members)
     rows = []
     groups = list(dict.fromkeys(s.label for s in kind.series))
     for year in window:
         for k, series in enumerate(kind.series):
             total = sum(by_year[year][a][k] for a in panel)
-            rows.append({"year": str(year), "group": series.label, "value": _number(total),
-                         "order": groups.index(series.label), "agencies": len(panel)})
+            rows.append(
+                {
+                    "year": str(year),
+                    "group": series.label,
+                    "value": _number(total),
+                    "order": groups.index(series.label),
+                    "agencies": len(panel),
+                }
+            )
     return Trend(window, sorted(panel), rows, dict(sorted(coverage.items())))

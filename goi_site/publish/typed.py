@@ -89,7 +89,9 @@ class TypedWriters:
         with _timed(timings, "parquet"):
             table = arrow_table(frame, spec)
             if name not in self.parquet:
-                self.parquet[name] = pq.ParquetWriter(self.out / f"{spec.file}.parquet", table.schema, compression="zstd")
+                self.parquet[name] = pq.ParquetWriter(
+                    self.out / f"{spec.file}.parquet", table.schema, compression="zstd"
+                )
             self.parquet[name].write_table(table)
         with _timed(timings, "sqlite"):
             if name == "values":
@@ -113,20 +115,30 @@ class TypedWriters:
         base = self.reports_done
         names = [f.name for f in self.specs["values"].all_fields if _LONG_PLACE.get(f.name, "r") == "r"]
         columns = [list(range(base, base + len(reports)))] + [_python(reports[n]) for n in names]
-        self.db.executemany(f'INSERT INTO values_reports VALUES ({", ".join("?" * len(columns))})', zip(*columns))
+        self.db.executemany(f"INSERT INTO values_reports VALUES ({', '.join('?' * len(columns))})", zip(*columns))
         keys = frames.value_keys + base * KEY_STRIDE
-        self.db.executemany("INSERT INTO values_cells VALUES (?, ?, ?, ?)",
-                            zip(keys.tolist(), _python(frame["value"]), _python(frame["status"]),
-                                _python(frame["source_line"])))
-        special = ((frame["cell_source"] != "text") | frame["cell_confidence"].notna() | frame["cell_rule"].notna()).to_numpy()
+        self.db.executemany(
+            "INSERT INTO values_cells VALUES (?, ?, ?, ?)",
+            zip(keys.tolist(), _python(frame["value"]), _python(frame["status"]), _python(frame["source_line"])),
+        )
+        special = (
+            (frame["cell_source"] != "text") | frame["cell_confidence"].notna() | frame["cell_rule"].notna()
+        ).to_numpy()
         if special.any():
             picked = frame[special]
-            self.db.executemany("INSERT INTO values_provenance VALUES (?, ?, ?, ?)",
-                                zip(keys[special].tolist(), _python(picked["cell_source"]),
-                                    _python(picked["cell_confidence"]), _python(picked["cell_rule"])))
+            self.db.executemany(
+                "INSERT INTO values_provenance VALUES (?, ?, ?, ?)",
+                zip(
+                    keys[special].tolist(),
+                    _python(picked["cell_source"]),
+                    _python(picked["cell_confidence"]),
+                    _python(picked["cell_rule"]),
+                ),
+            )
 
-    def finish(self, codebook: pd.DataFrame, long_table_files: list[str] | None,
-               timings: dict | None = None) -> list[Download]:
+    def finish(
+        self, codebook: pd.DataFrame, long_table_files: list[str] | None, timings: dict | None = None
+    ) -> list[Download]:
         """Close every file; `long_table_files` names the CSVs holding the long table when it
         is published only split (None: the whole-table CSV exists)."""
         from goi_site.publish.exports import _timed
@@ -142,8 +154,10 @@ class TypedWriters:
 
     def _index(self) -> None:
         labels = cell_labels()
-        self.db.executemany(f'INSERT INTO values_labels VALUES ({", ".join("?" * (len(labels.columns) + 1))})',
-                            zip(range(len(labels)), *(_python(labels[c]) for c in labels.columns)))
+        self.db.executemany(
+            f"INSERT INTO values_labels VALUES ({', '.join('?' * (len(labels.columns) + 1))})",
+            zip(range(len(labels)), *(_python(labels[c]) for c in labels.columns)),
+        )
         for spec in self.specs.values():
             if spec.name == "values":  # its report columns live in values_reports
                 for key in ("agency_id", "year"):
@@ -168,26 +182,61 @@ class TypedWriters:
         formats = self.catalogue.formats
         out = []
         for name, spec in self.specs.items():
-            out.append(Download(f"{spec.resource}-parquet", f"{spec.file}.parquet", f"{spec.title}（Parquet）",
-                                formats["parquet"]["description"], self.rows[name], group="format", format="parquet",
-                                holds={name: spec.file}))
+            out.append(
+                Download(
+                    f"{spec.resource}-parquet",
+                    f"{spec.file}.parquet",
+                    f"{spec.title}（Parquet）",
+                    formats["parquet"]["description"],
+                    self.rows[name],
+                    group="format",
+                    format="parquet",
+                    holds={name: spec.file},
+                )
+            )
         holds_sql = {name: sql_name(spec) for name, spec in self.specs.items()}
         sqlite = formats["sqlite"]
-        out.append(Download("sqlite", sqlite["file"], sqlite["title"], sqlite["description"], sum(self.rows.values()),
-                            group="format", format="sqlite", holds=holds_sql))
+        out.append(
+            Download(
+                "sqlite",
+                sqlite["file"],
+                sqlite["title"],
+                sqlite["description"],
+                sum(self.rows.values()),
+                group="format",
+                format="sqlite",
+                holds=holds_sql,
+            )
+        )
         xlsx = formats["xlsx"]
         in_book = {name: _sheet_name(spec) for name, spec in self.specs.items() if name != "values" or self.xlsx_long}
-        out.append(Download("xlsx", xlsx["file"], xlsx["title"], xlsx["description"],
-                            sum(self.rows[n] for n in in_book), group="format", format="xlsx", holds=in_book))
+        out.append(
+            Download(
+                "xlsx",
+                xlsx["file"],
+                xlsx["title"],
+                xlsx["description"],
+                sum(self.rows[n] for n in in_book),
+                group="format",
+                format="xlsx",
+                holds=in_book,
+            )
+        )
         return out
 
 
 # Where each column of the long table lives in SQLite: r values_reports (one row per report),
 # l values_labels (one row per cell of the form), v values_cells (one row per value, keyed
 # report × 1024 + cell), p values_provenance (only the values not read from text as printed).
-_LONG_PLACE = {**{name: "l" for name in ("section", "table", "row_id", "row_label", "column_id", "column_label")},
-               "value": "v", "status": "v", "source_line": "v",
-               "cell_source": "p", "cell_confidence": "p", "cell_rule": "p"}
+_LONG_PLACE = {
+    **{name: "l" for name in ("section", "table", "row_id", "row_label", "column_id", "column_label")},
+    "value": "v",
+    "status": "v",
+    "source_line": "v",
+    "cell_source": "p",
+    "cell_confidence": "p",
+    "cell_rule": "p",
+}
 
 
 def _create_long_table(db, spec: TableSpec) -> None:
@@ -199,17 +248,19 @@ def _create_long_table(db, spec: TableSpec) -> None:
     def columns(place: str) -> list[str]:
         return [f'"{n}" {_sql_type(fields[n])}' for n in fields if _LONG_PLACE.get(n, "r") == place]
 
-    db.execute(f'CREATE TABLE values_reports (report INTEGER PRIMARY KEY, {", ".join(columns("r"))})')
-    db.execute(f'CREATE TABLE values_labels (cell INTEGER PRIMARY KEY, {", ".join(columns("l"))})')
-    db.execute(f'CREATE TABLE values_cells (key INTEGER PRIMARY KEY, {", ".join(columns("v"))})')
-    db.execute(f'CREATE TABLE values_provenance (key INTEGER PRIMARY KEY, {", ".join(columns("p"))})')
+    db.execute(f"CREATE TABLE values_reports (report INTEGER PRIMARY KEY, {', '.join(columns('r'))})")
+    db.execute(f"CREATE TABLE values_labels (cell INTEGER PRIMARY KEY, {', '.join(columns('l'))})")
+    db.execute(f"CREATE TABLE values_cells (key INTEGER PRIMARY KEY, {', '.join(columns('v'))})")
+    db.execute(f"CREATE TABLE values_provenance (key INTEGER PRIMARY KEY, {', '.join(columns('p'))})")
     select = []
     for name in fields:
         place = _LONG_PLACE.get(name, "r")
-        select.append(f"coalesce(p.\"{name}\", 'text') AS \"{name}\"" if name == "cell_source" else f'{place}."{name}"')
-    db.execute(f'CREATE VIEW "{sql_name(spec)}" AS SELECT {", ".join(select)} FROM values_reports r '
-               f"JOIN values_cells v ON v.key BETWEEN r.report * {KEY_STRIDE} AND r.report * {KEY_STRIDE} + {KEY_STRIDE - 1} "
-               f"JOIN values_labels l ON l.cell = v.key % {KEY_STRIDE} LEFT JOIN values_provenance p ON p.key = v.key")
+        select.append(f'coalesce(p."{name}", \'text\') AS "{name}"' if name == "cell_source" else f'{place}."{name}"')
+    db.execute(
+        f'CREATE VIEW "{sql_name(spec)}" AS SELECT {", ".join(select)} FROM values_reports r '
+        f"JOIN values_cells v ON v.key BETWEEN r.report * {KEY_STRIDE} AND r.report * {KEY_STRIDE} + {KEY_STRIDE - 1} "
+        f"JOIN values_labels l ON l.cell = v.key % {KEY_STRIDE} LEFT JOIN values_provenance p ON p.key = v.key"
+    )
 
 
 def _python(series: pd.Series) -> list:
@@ -219,8 +270,7 @@ def _python(series: pd.Series) -> list:
         names = np.array(list(series.cat.categories) + [None], dtype=object)
         return names[np.where(codes < 0, len(names) - 1, codes)].tolist()
     if series.dtype == "Int64" or pd.api.types.is_float_dtype(series.dtype):
-        numbers = series.to_numpy(dtype="int64" if series.dtype == "Int64" else "float64",
-                                  na_value=0).astype(object)
+        numbers = series.to_numpy(dtype="int64" if series.dtype == "Int64" else "float64", na_value=0).astype(object)
         numbers[series.isna().to_numpy()] = None
         return numbers.tolist()
     return series.astype(object).where(series.notna(), None).tolist()
@@ -237,8 +287,10 @@ def _sql_type(f) -> str:
 def _workbook(path: Path):
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     book.set_properties({"created": _FIXED_DATE, "title": "政府信息公开工作年度报告数据"})
     return book
 

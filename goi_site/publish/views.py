@@ -13,15 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-
-
-from goi_site.publish.charts import ChartKind, _number, agency_kinds, chart_rows
 from goi_site.form.divisions import DivisionTable, load_divisions
 from goi_site.form.loader import Form, load_form
-from goi_site.publish.formtables import FormTable, form_tables
-from goi_site.publish.indicators import load_indicators, sum_cells
 from goi_site.parse.record import Finding, Report
 from goi_site.publish.catalogue import source_path
+from goi_site.publish.charts import ChartKind, _number, agency_kinds, chart_rows
+from goi_site.publish.formtables import FormTable, form_tables
+from goi_site.publish.indicators import load_indicators, sum_cells
 
 
 @dataclass
@@ -155,10 +153,19 @@ def _headline_specs(form: Form) -> list[dict]:
     for h in form.file("headlines"):
         if "indicator" in h:
             ind = indicators[h["indicator"]]
-            specs.append({"id": h["id"], "label": ind.label, "percent": True, "indicator": ind, "key": bool(h.get("key"))})
+            specs.append(
+                {"id": h["id"], "label": ind.label, "percent": True, "indicator": ind, "key": bool(h.get("key"))}
+            )
         else:
-            specs.append({"id": h["id"], "label": h["label"], "percent": False, "refs": list(h["sum"]),
-                          "key": bool(h.get("key"))})
+            specs.append(
+                {
+                    "id": h["id"],
+                    "label": h["label"],
+                    "percent": False,
+                    "refs": list(h["sum"]),
+                    "key": bool(h.get("key")),
+                }
+            )
     return specs
 
 
@@ -200,19 +207,35 @@ def chart_table(kind: ChartKind, points: list[tuple], axis: list[str]) -> list[t
     return groups
 
 
-def _chart_view(kind: ChartKind, reports: list[Report], figures, sources: list[Link], subject: str,
-                csv: str) -> ChartView:
+def _chart_view(
+    kind: ChartKind, reports: list[Report], figures, sources: list[Link], subject: str, csv: str
+) -> ChartView:
     points = figures.points(kind, reports)  # read once: the chart, its table and its CSV share them
     rows = chart_rows(kind, points)
     axis = year_axis(r.year for r in reports if r.year)
     have = {str(r.year) for r in reports}
     plotted = {r["year"] for r in rows}
-    return ChartView(kind, rows, axis, chart_table(kind, points, axis), [y for y in axis if y not in have],
-                     csv=csv, sources=[s for s in sources if s.label in plotted], subject=subject)
+    return ChartView(
+        kind,
+        rows,
+        axis,
+        chart_table(kind, points, axis),
+        [y for y in axis if y not in have],
+        csv=csv,
+        sources=[s for s in sources if s.label in plotted],
+        subject=subject,
+    )
 
 
-def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | None, figures,
-                form: Form | None = None, divisions: DivisionTable | None = None) -> AgencyView:
+def agency_view(
+    agency_id: str,
+    reports: list[Report],
+    root,
+    repo_url: str | None,
+    figures,
+    form: Form | None = None,
+    divisions: DivisionTable | None = None,
+) -> AgencyView:
     """An agency page's data. `figures`: the corpus's frames (frameviews.Figures), where the
     numbers come from; `form` and `divisions` default to the shipped ones."""
     form = form if form is not None else load_form()
@@ -222,19 +245,37 @@ def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | Non
     specs = headline_specs(form)
     now = figures.headlines(latest, specs)
     before = figures.headlines(previous, specs) if previous else {}
-    headlines = [Headline(h["id"], h["label"], now[h["id"]], before.get(h["id"]), h["percent"],
-                          h["indicator"].formula if "indicator" in h else None, h["key"]) for h in specs]
+    headlines = [
+        Headline(
+            h["id"],
+            h["label"],
+            now[h["id"]],
+            before.get(h["id"]),
+            h["percent"],
+            h["indicator"].formula if "indicator" in h else None,
+            h["key"],
+        )
+        for h in specs
+    ]
     years = []
     for r in reports:
         path = source_path(r, root)
-        years.append(YearView(
-            r, path, r.meta.get("source_url"), f"{repo_url.rstrip('/')}/blob/main/{path}" if repo_url else None,
-            form_tables(r, form), r.findings,
-        ))
+        years.append(
+            YearView(
+                r,
+                path,
+                r.meta.get("source_url"),
+                f"{repo_url.rstrip('/')}/blob/main/{path}" if repo_url else None,
+                form_tables(r, form),
+                r.findings,
+            )
+        )
     names = list(dict.fromkeys(r.agency for r in reversed(reports) if r.agency))
     sources = [Link(str(y.report.year), y.source_url or y.repo_url or text_copy(y.source_file)) for y in years]
-    charts = [_chart_view(k, reports, figures, sources, names[0], f"charts/{agency_id}/{k.id}.csv")
-              for k in agency_kinds(form)]
+    charts = [
+        _chart_view(k, reports, figures, sources, names[0], f"charts/{agency_id}/{k.id}.csv")
+        for k in agency_kinds(form)
+    ]
     table = divisions if divisions is not None else load_divisions()
     keywords = []
     if latest.region.code in table.by_code:
@@ -243,7 +284,13 @@ def agency_view(agency_id: str, reports: list[Report], root, repo_url: str | Non
     if latest.agency_as_titled:
         keywords.append(latest.agency_as_titled)
     return AgencyView(
-        agency_id, names[0], names, region_links(latest, table), years, headlines, charts,
+        agency_id,
+        names[0],
+        names,
+        region_links(latest, table),
+        years,
+        headlines,
+        charts,
         sum(figures.attention(r) for r in reports),
         " ".join(dict.fromkeys(k for k in keywords if k and k not in names[0])),
     )
@@ -255,4 +302,3 @@ def agencies(reports: list[Report]) -> dict[str, list[Report]]:
         if r.agency_id:
             grouped[r.agency_id].append(r)
     return dict(sorted(grouped.items()))
-

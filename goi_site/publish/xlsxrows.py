@@ -45,7 +45,7 @@ def append_rows(sheet, first_row: int, frame: pd.DataFrame, fields) -> None:
     if isinstance(rows, pa.ChunkedArray):
         rows = rows.combine_chunks()
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32, count=len(rows) + 1, offset=rows.offset * 4)
-    sheet.fh.write(bytes(memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]).decode("utf-8"))
+    sheet.fh.write(bytes(memoryview(rows.buffers()[2])[offsets[0] : offsets[-1]]).decode("utf-8"))
     sheet.previous_row = last
 
 
