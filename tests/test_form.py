@@ -363,3 +363,15 @@ def test_a_wrong_form_folder_is_one_line_and_exit_2(form_copy, tmp_path, command
     missing = _goi(*args, "--form", str(tmp_path / "nowhere"))
     assert (missing.returncode, missing.stderr) == (2, f"goi: --form {tmp_path / 'nowhere'}: no such folder\n")
     assert not (tmp_path / "site").exists()
+
+
+def test_a_form_file_of_the_wrong_shape_is_one_line_not_a_bug(tmp_path):
+    folder = tmp_path / "form"
+    folder.mkdir()
+    (folder / "form.yml").write_text("columns: {}\n", encoding="utf-8")
+    run = _goi("validate", "--form", str(folder))
+    assert (run.returncode, run.stderr) == (
+        2,
+        f"goi: --form: {folder.as_posix()}/: not a complete form folder: the key 'tables' is missing "
+        "(goi_site/form/ shows every file and key)\n",
+    )
