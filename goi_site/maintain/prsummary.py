@@ -12,14 +12,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader
-
 from goi_site.core import paths
 from goi_site.core.errors import GoiError
-from goi_site.core.textsafe import finalize, link_url
+from goi_site.core.textsafe import link_url
 from goi_site.corpus.load import Corpus, load_corpus
 from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Report
+from goi_site.publish.templating import template_env
 from goi_site.publish.views import headline_specs, headline_values
 
 
@@ -112,13 +111,7 @@ def _shown(cell) -> str:
 def summary_markdown(corpus: Corpus, form: Form | None = None) -> str:
     """`form`: the form the corpus was read with (an entry point of tests: shipped by default)."""
     # Names and messages reach the job summary only as inert text, as on the site (textsafe.py).
-    env = Environment(
-        loader=FileSystemLoader(str(paths.TEMPLATES)),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=finalize,
-    )
+    env = template_env(html=False)
     env.filters["link_url"] = link_url
     form = form if form is not None else load_form()
     rows = [(r, headline_values(r, form), form_tables(r, form)) for r in corpus.reports]
