@@ -180,6 +180,8 @@ def test_the_shipped_folder_is_named_as_in_the_checkout():
 
 
 def test_a_draft_edition_reads_a_report_printed_in_it():
+    # the files a third edition touches: the form file and the report printed in it, both fixtures
+    assert sorted(p.name for p in DRAFT.iterdir()) == ["form.yml", "report.txt"]
     draft = load_form(DRAFT)
     assert list(draft.editions) == ["2021", "2019", "draft"]
     assert "draft" not in load_form().editions  # the shipped form is untouched
@@ -243,11 +245,13 @@ def test_a_new_chart_kind_is_one_entry_in_charts_yml(form_copy, tmp_path, monkey
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")
     charts = form_copy / "charts.yml"
     charts.write_text(charts.read_text(encoding="utf-8") + NEW_CHART, encoding="utf-8")
+    changed = sorted(p.name for p in form_copy.iterdir() if p.read_bytes() != (SHIPPED / p.name).read_bytes())
+    assert changed == ["charts.yml"]  # the one file the new chart touches
     form = load_form(form_copy)
     assert [k.id for k in agency_kinds(form)][-1] == "refusals"
     assert "refusals" not in chart_kinds()  # the shipped form has no such chart
     out = tmp_path / "site"
-    build_site(DATA, out, run_mkdocs=False, form=form)
+    build_site(DATA, out, form=form)
     generated = tmp_path / "site-generated"
     agency = "410100-shangwuju"  # an agency whose reports withheld requests (the others' charts are "all zero")
     page = generated / "agencies" / f"{agency}.md"
@@ -257,6 +261,7 @@ def test_a_new_chart_kind_is_one_entry_in_charts_yml(form_copy, tmp_path, monkey
     assert specs["refusals"]["title"]["text"] == "不予公开的理由"
     csv = (generated / "downloads" / "charts" / agency / "refusals.csv").read_text(encoding="utf-8-sig")
     assert "applications.withheld_state_secret.total" in csv.splitlines()[0]  # one column per row of the group
+    assert 'data-kind="refusals"' in (out / "agencies" / agency / "index.html").read_text(encoding="utf-8")
 
 
 # ---- the proof: a whole site built from the draft form ---------------------------------
