@@ -314,18 +314,20 @@ def build(
 def export(
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     out: Path = typer.Option(None, "--out", help="The site directory; files go to OUT/downloads/ (default: site/)."),
+    form_dir: Path = typer.Option(None, "--form", help=FORM_HELP),
 ) -> None:
     """Write the open-data downloads (CSV, JSON, codebook, datapackage.json) without building pages."""
     from goi_site.publish.exports import write_downloads
     from goi_site.publish.outdir import check_out
 
+    form = _form(form_dir)
     out = out or paths.default_out_dir()
     data = _corpus_dir(data)
     _run(lambda: check_out(out, data))
-    corpus = _run(lambda: load_corpus([data], corpus_root=data))
+    corpus = _run(lambda: load_corpus([data], corpus_root=data, form=form))
     if corpus.failures:
         _fail(f"{len(corpus.failures)} report(s) could not be read; run `goi validate` for the reasons")
-    written, _ = write_downloads(corpus.reports, out / "downloads", data.resolve().parent)
+    written, _ = write_downloads(corpus.reports, out / "downloads", data.resolve().parent, form=form)
     rows = sum(d.rows for d in written if d.group == "main" and d.name == "values")
     typer.echo(
         f"wrote {len(written) + 1} files ({rows} values of {len(corpus.reports)} reports) into {out / 'downloads'}"
@@ -337,13 +339,15 @@ def serve(
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     out: Path = typer.Option(None, "--out", help="Where to write the built site (default: site/)."),
     port: int = typer.Option(8000, "--port", help="Port on localhost."),
+    form_dir: Path = typer.Option(None, "--form", help=FORM_HELP),
 ) -> None:
     """Build the site, then preview it on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
     from goi_site.publish.serve import serve_directory
     from goi_site.publish.sitebuild import build_site
 
+    form = _form(form_dir)
     out = out or paths.default_out_dir()
-    _run(lambda: build_site(_corpus_dir(data), out))
+    _run(lambda: build_site(_corpus_dir(data), out, form=form))
     typer.echo(f"serving {out} on http://127.0.0.1:{port}/  (Ctrl-C stops)")
     serve_directory(out, port)
 

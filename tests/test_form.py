@@ -354,7 +354,14 @@ def test_the_cache_key_holds_the_form(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "command", [("build", "--out", "{tmp}/site"), ("validate",), ("parse", "tests/fixtures/edition-draft/report.txt")]
+    "command",
+    [
+        ("build", "--out", "{tmp}/site"),
+        ("validate",),
+        ("parse", "tests/fixtures/edition-draft/report.txt"),
+        ("export", "--out", "{tmp}/site"),
+        ("serve", "--out", "{tmp}/site"),
+    ],
 )
 def test_a_wrong_form_folder_is_one_line_and_exit_2(form_copy, tmp_path, command):
     _edit(form_copy / "form.yml", "left: [new, carried_over]", "left: [new, carried_ovr]")
