@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.make_corpus import agencies as agency_names  # noqa: E402
 from bench.synth import random_truth  # noqa: E402
-from goi_site.form.loader import CellRef  # noqa: E402
+from goi_site.form.loader import CellRef, load_form  # noqa: E402
 from goi_site.parse.record import Cell, CellMap, Region, Report  # noqa: E402
 from goi_site.publish.comparedata import compare_files  # noqa: E402
 from goi_site.publish.frames import Frames, findings_frame, reports_frame  # noqa: E402
@@ -69,8 +69,9 @@ def main() -> None:
     generated = time.perf_counter() - start
     cpu = time.process_time()
     empty = pd.DataFrame()
-    frames = Frames(empty, reports_frame(reports, ROOT), findings_frame(reports, ROOT), empty)
-    files = compare_files(listed, Figures(frames, reports))
+    form = load_form()
+    frames = Frames(empty, reports_frame(reports, ROOT, form), findings_frame(reports, ROOT, form), empty)
+    files = compare_files(listed, Figures(frames, reports, form), form)
     cpu = time.process_time() - cpu
     sizes = {
         name: (len(text.encode("utf-8")), len(gzip.compress(text.encode("utf-8"), 9))) for name, text in files.items()

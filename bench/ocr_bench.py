@@ -87,7 +87,7 @@ def measure(read, pdf: Path) -> dict:
         keep.mkdir(parents=True, exist_ok=True)
         (keep / f"{pdf.stem}.{read.__name__}.txt").write_text(text, encoding="utf-8")
     report = parse_text(text, source=pdf.name)
-    mark_ocr(report, tokens)
+    mark_ocr(report, tokens, load_form())
     expected = expected_cells(json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8")))
     right = empty = wrong = 0
     for ref, value in expected.items():

@@ -20,6 +20,7 @@ import typer
 from goi_site.core import paths
 from goi_site.core.errors import GoiError
 from goi_site.corpus.load import load_corpus
+from goi_site.form.loader import Form, FormError, load_form
 from goi_site.maintain.annotate import github_annotations
 from goi_site.publish.jsonout import report_to_json
 from goi_site.terminal import render_reports, render_summary
@@ -52,21 +53,40 @@ def _corpus_dir(data: Path | None) -> Path:
     return folder
 
 
+FORM_HELP = (
+    "A form folder to read the reports with (its form.yml, and any of charts.yml, indicators.yml, … "
+    "beside it; a file it lacks is the shipped one), e.g. a draft edition (default: goi_site/form/)."
+)
+
+
+def _form(folder: Path | None) -> Form:
+    """The form of --form (default: the shipped one): a folder whose files do not fit
+    together is one line naming the file and key, exit 2."""
+    if folder is not None and not folder.is_dir():
+        _fail(f"--form {folder}: {'not a folder' if folder.exists() else 'no such folder'}", 2)
+    try:
+        return load_form(folder)
+    except FormError as exc:
+        _fail(f"--form: {exc}", 2)
+
+
 @app.command()
 def parse(
     files: list[Path] = typer.Argument(..., help="Report text files (or directories of them)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per report, one per line."),
+    form_dir: Path = typer.Option(None, "--form", help=FORM_HELP),
 ) -> None:
     """Read reports and print every cell (tables, or JSON with --json)."""
+    form = _form(form_dir)
     try:
-        corpus = load_corpus(files)
+        corpus = load_corpus(files, form=form)
     except GoiError as exc:
         _fail(str(exc), exc.exit_code)
     for report in corpus.reports:
         if as_json:
-            typer.echo(json.dumps(report_to_json(report), ensure_ascii=False, sort_keys=False))
+            typer.echo(json.dumps(report_to_json(report, form), ensure_ascii=False, sort_keys=False))
         else:
-            typer.echo(render_reports([report]))
+            typer.echo(render_reports([report], form))
     for failure in corpus.failures:
         typer.echo(f"goi: {failure.located()}", err=True)
     raise typer.Exit(1 if corpus.failures else 0)
@@ -101,23 +121,25 @@ def validate(
         help="Only the reports added or changed since this git revision (e.g. "
         "origin/main), read with their agencies' other years.",
     ),
+    form_dir: Path = typer.Option(None, "--form", help=FORM_HELP),
 ) -> None:
     """Parse and check reports; print a summary table and every finding."""
     from goi_site.maintain.prsummary import load_changed
 
+    form = _form(form_dir)
     root = _corpus_dir(data)
     if changed_since:
         if targets:
             _fail("give either files or --changed-since", 2)
-        corpus = _run(lambda: load_changed(changed_since, root))
+        corpus = _run(lambda: load_changed(changed_since, root, form))
     else:
-        corpus = _run(lambda: load_corpus(targets or [root], corpus_root=root))
+        corpus = _run(lambda: load_corpus(targets or [root], corpus_root=root, form=form))
     for failure in corpus.failures:
         typer.echo(f"goi: {failure.located()}", err=True)
     if output is Format.github:
         for line in github_annotations(corpus):
             typer.echo(line)
-    typer.echo(render_summary(corpus))
+    typer.echo(render_summary(corpus, form))
     level = FailOn.warning if strict else fail_on
     if corpus.failures:
         raise typer.Exit(1)
@@ -235,7 +257,7 @@ def summary(
     if changed_since.startswith("-") or not re.fullmatch(r"[\w./@^~{}:+-]+", changed_since):
         _fail(f"--changed-since {changed_since!r} is not a git revision (a branch, tag or commit, e.g. origin/main)", 2)
     try:
-        typer.echo(summarise_changes(changed_since, data or paths.default_data_dir()))
+        typer.echo(summarise_changes(changed_since, data or paths.default_data_dir(), load_form()))
     except GoiError as exc:
         _fail(str(exc), exc.exit_code)
 
@@ -248,12 +270,14 @@ def build(
         None, "--repo-url", envvar="GOI_REPO_URL", help="Repository URL for links to the source texts (default: none)."
     ),
     stats: Path = typer.Option(None, "--stats", help="Also write the build's figures (stages, counts) as JSON here."),
+    form_dir: Path = typer.Option(None, "--form", help=FORM_HELP),
 ) -> None:
     """Parse and check the corpus, generate pages, charts and downloads, run mkdocs build --strict."""
     from goi_site.publish.sitebuild import build_site, site_size
 
+    form = _form(form_dir)
     out = out or paths.default_out_dir()
-    result = _run(lambda: build_site(_corpus_dir(data), out, repo_url))
+    result = _run(lambda: build_site(_corpus_dir(data), out, repo_url, form=form))
     for note in result.notes:
         typer.echo(f"goi: note: {note}", err=True)
     files, size = site_size(out)
@@ -290,18 +314,20 @@ def build(
 def export(
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     out: Path = typer.Option(None, "--out", help="The site directory; files go to OUT/downloads/ (default: site/)."),
+    form_dir: Path = typer.Option(None, "--form", help=FORM_HELP),
 ) -> None:
     """Write the open-data downloads (CSV, JSON, codebook, datapackage.json) without building pages."""
     from goi_site.publish.exports import write_downloads
     from goi_site.publish.outdir import check_out
 
+    form = _form(form_dir)
     out = out or paths.default_out_dir()
     data = _corpus_dir(data)
     _run(lambda: check_out(out, data))
-    corpus = _run(lambda: load_corpus([data], corpus_root=data))
+    corpus = _run(lambda: load_corpus([data], corpus_root=data, form=form))
     if corpus.failures:
         _fail(f"{len(corpus.failures)} report(s) could not be read; run `goi validate` for the reasons")
-    written, _ = write_downloads(corpus.reports, out / "downloads", data.resolve().parent)
+    written, _ = write_downloads(corpus.reports, out / "downloads", data.resolve().parent, form=form)
     rows = sum(d.rows for d in written if d.group == "main" and d.name == "values")
     typer.echo(
         f"wrote {len(written) + 1} files ({rows} values of {len(corpus.reports)} reports) into {out / 'downloads'}"
@@ -313,13 +339,15 @@ def serve(
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
     out: Path = typer.Option(None, "--out", help="Where to write the built site (default: site/)."),
     port: int = typer.Option(8000, "--port", help="Port on localhost."),
+    form_dir: Path = typer.Option(None, "--form", help=FORM_HELP),
 ) -> None:
     """Build the site, then preview it on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
     from goi_site.publish.serve import serve_directory
     from goi_site.publish.sitebuild import build_site
 
+    form = _form(form_dir)
     out = out or paths.default_out_dir()
-    _run(lambda: build_site(_corpus_dir(data), out))
+    _run(lambda: build_site(_corpus_dir(data), out, form=form))
     typer.echo(f"serving {out} on http://127.0.0.1:{port}/  (Ctrl-C stops)")
     serve_directory(out, port)
 
@@ -359,3 +387,7 @@ def main() -> None:  # pragma: no cover - the console script
             err=True,
         )
         sys.exit(3)
+
+
+if __name__ == "__main__":  # `python -m goi_site.cli` as well as `python -m goi_site`
+    main()

@@ -11,9 +11,13 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,6 +180,8 @@ def test_the_shipped_folder_is_named_as_in_the_checkout():
 
 
 def test_a_draft_edition_reads_a_report_printed_in_it():
+    # the files a third edition touches: the form file and the report printed in it, both fixtures
+    assert sorted(p.name for p in DRAFT.iterdir()) == ["form.yml", "report.txt"]
     draft = load_form(DRAFT)
     assert list(draft.editions) == ["2021", "2019", "draft"]
     assert "draft" not in load_form().editions  # the shipped form is untouched
@@ -239,11 +245,13 @@ def test_a_new_chart_kind_is_one_entry_in_charts_yml(form_copy, tmp_path, monkey
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")
     charts = form_copy / "charts.yml"
     charts.write_text(charts.read_text(encoding="utf-8") + NEW_CHART, encoding="utf-8")
+    changed = sorted(p.name for p in form_copy.iterdir() if p.read_bytes() != (SHIPPED / p.name).read_bytes())
+    assert changed == ["charts.yml"]  # the one file the new chart touches
     form = load_form(form_copy)
     assert [k.id for k in agency_kinds(form)][-1] == "refusals"
     assert "refusals" not in chart_kinds()  # the shipped form has no such chart
     out = tmp_path / "site"
-    build_site(DATA, out, run_mkdocs=False, form=form)
+    build_site(DATA, out, form=form)
     generated = tmp_path / "site-generated"
     agency = "410100-shangwuju"  # an agency whose reports withheld requests (the others' charts are "all zero")
     page = generated / "agencies" / f"{agency}.md"
@@ -253,3 +261,129 @@ def test_a_new_chart_kind_is_one_entry_in_charts_yml(form_copy, tmp_path, monkey
     assert specs["refusals"]["title"]["text"] == "不予公开的理由"
     csv = (generated / "downloads" / "charts" / agency / "refusals.csv").read_text(encoding="utf-8-sig")
     assert "applications.withheld_state_secret.total" in csv.splitlines()[0]  # one column per row of the group
+    assert 'data-kind="refusals"' in (out / "agencies" / agency / "index.html").read_text(encoding="utf-8")
+
+
+# ---- the proof: a whole site built from the draft form ---------------------------------
+
+
+def _draft_corpus(root: Path) -> tuple[Path, str]:
+    """A corpus folder holding the draft report as the corpus keeps one: under its agency's
+    folder, with its metadata. (Its year is moved from 2030 to 2025: a report year must
+    be past, and the draft edition is told by its markers, not by the year.)"""
+    data = (DRAFT / "report.txt").read_bytes().replace(b"2030", b"2025")
+    report = parse_text(data.decode("utf-8"), form=load_form(DRAFT))
+    folder = root / "data" / "henan" / report.agency_id
+    folder.mkdir(parents=True)
+    (folder / "2025.txt").write_bytes(data)
+    meta = {
+        "agency": report.agency,
+        "region": " / ".join(report.region.path()),
+        "division_code": report.region.code,
+        "year": 2025,
+        "title": report.title,
+        "source_url": None,
+        "retrieved": "2026-11-22",
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    (folder / "2025.yml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root / "data", report.agency_id
+
+
+def _goi(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "goi_site", *args], cwd=paths.repo_root(), capture_output=True, text=True, timeout=300
+    )
+
+
+def test_a_whole_site_is_built_from_the_draft_form(tmp_path):
+    """`goi build --form tests/fixtures/edition-draft`: the draft's extra row and renamed
+    column reach the agency page, the downloads and the built HTML; no package file changes."""
+    data, agency = _draft_corpus(tmp_path)
+    out = tmp_path / "site"
+    run = _goi("build", "--data", str(data), "--out", str(out), "--form", str(DRAFT))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("1 report(s) of 1 agencies"), run.stdout
+    generated = tmp_path / "site-generated" / "agencies"
+    page = (generated / f"{agency}.md").read_text(encoding="utf-8") + (generated / f"{agency}.md.parts.html").read_text(
+        encoding="utf-8"
+    )
+    assert "行政裁决" in page and "现行有效总件数" in page and "现行有效件数" not in page
+    html = (out / "agencies" / agency / "index.html").read_text(encoding="utf-8")
+    assert "行政裁决" in html and "现行有效总件数" in html
+    downloads = out / "downloads"
+    values = list(csv.DictReader((downloads / "goi-values.csv").open(encoding="utf-8-sig", newline="")))
+    cells = {(v["table"], v["row_id"], v["column_id"]): v for v in values}
+    ruling = cells[("disclosure", "ruling", "decisions")]
+    assert (ruling["row_label"], ruling["value"], ruling["edition"]) == ("行政裁决", "6", "draft")
+    renamed = cells[("disclosure", "regulations", "in_effect")]
+    assert (renamed["column_label"], renamed["value"]) == ("现行有效总件数", "5")
+    assert ("disclosure", "regulations", "in_force") not in cells  # the 2021 column is not the draft's
+    wide = next(csv.DictReader((downloads / "goi-reports-wide.csv").open(encoding="utf-8-sig", newline="")))
+    assert wide["disclosure.ruling.decisions"] == "6" and wide["disclosure.regulations.in_effect"] == "5"
+    codebook = (downloads / "codebook.csv").read_text(encoding="utf-8-sig")
+    assert "disclosure.ruling.decisions" in codebook and "现行有效总件数" in codebook
+    # the package's own form is untouched: the same corpus read with it is a 2021 report
+    shipped = _goi("parse", str(data), "--json")
+    assert json.loads(shipped.stdout)["edition"] == "2021"
+
+
+def test_the_draft_corpus_validates_with_its_form(tmp_path):
+    """`goi validate --form`: the draft report checked with the draft's rules (no finding to
+    look at); with the shipped form the same file misses the draft's lines."""
+    data, _ = _draft_corpus(tmp_path)
+    run = _goi("validate", "--data", str(data), "--form", str(DRAFT), "--fail-on", "error")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 report(s) parsed, 0 unreadable, 0 finding(s) of severity warning or error" in run.stdout
+
+
+def test_the_cache_key_holds_the_form(tmp_path):
+    """A report read with another form is another cache entry: the draft's reading is never
+    served to a build with the shipped form, nor the other way round."""
+    from goi_site.corpus.cache import ParseCache
+    from goi_site.corpus.load import load_corpus
+
+    data, _ = _draft_corpus(tmp_path)
+    cache = ParseCache(tmp_path / "parse.sqlite3")
+    draft = load_corpus([data], cache, corpus_root=data, form=load_form(DRAFT))
+    shipped = load_corpus([data], cache, corpus_root=data)
+    again = load_corpus([data], cache, corpus_root=data, form=load_form(DRAFT))
+    cache.close()
+    assert [r.edition for r in (*draft.reports, *shipped.reports, *again.reports)] == ["draft", "2021", "draft"]
+    assert (cache.misses, cache.hits) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("build", "--out", "{tmp}/site"),
+        ("validate",),
+        ("parse", "tests/fixtures/edition-draft/report.txt"),
+        ("export", "--out", "{tmp}/site"),
+        ("serve", "--out", "{tmp}/site"),
+    ],
+)
+def test_a_wrong_form_folder_is_one_line_and_exit_2(form_copy, tmp_path, command):
+    _edit(form_copy / "form.yml", "left: [new, carried_over]", "left: [new, carried_ovr]")
+    args = [part.format(tmp=tmp_path) for part in command]
+    run = _goi(*args, "--form", str(form_copy))
+    assert run.returncode == 2
+    assert run.stderr == (
+        f"goi: --form: {form_copy.as_posix()}/form.yml: rules.balance.left: no row applications.carried_ovr "
+        "(did you mean applications.carried_over?)\n"
+    )
+    missing = _goi(*args, "--form", str(tmp_path / "nowhere"))
+    assert (missing.returncode, missing.stderr) == (2, f"goi: --form {tmp_path / 'nowhere'}: no such folder\n")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_form_file_of_the_wrong_shape_is_one_line_not_a_bug(tmp_path):
+    folder = tmp_path / "form"
+    folder.mkdir()
+    (folder / "form.yml").write_text("columns: {}\n", encoding="utf-8")
+    run = _goi("validate", "--form", str(folder))
+    assert (run.returncode, run.stderr) == (
+        2,
+        f"goi: --form: {folder.as_posix()}/: not a complete form folder: the key 'tables' is missing "
+        "(goi_site/form/ shows every file and key)\n",
+    )

@@ -24,6 +24,7 @@ from goi_site.corpus.load import load_corpus
 from goi_site.corpus.reader import read_report
 from goi_site.extract.decode import decode
 from goi_site.form.divisions import load_divisions
+from goi_site.form.loader import load_form
 from goi_site.parse.identity import agency_slug
 from goi_site.parse.metadata import read_metadata
 from goi_site.publish import outdir
@@ -199,7 +200,7 @@ def test_a_damaged_parse_cache_is_rebuilt(tmp_path, damage):
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
     else:
         text = DATA / f"{ZZ}.txt"
-        key = report_key(os.path.relpath(text), text, text.with_suffix(".yml"))
+        key = report_key(os.path.relpath(text), text, text.with_suffix(".yml"), None, load_form())
         with sqlite3.connect(path) as db:
             db.execute("UPDATE parsed SET value = ? WHERE key = ?", (b"\x80\x05garbage", key))
     cache = ParseCache(path)

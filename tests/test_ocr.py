@@ -25,7 +25,7 @@ from goi_site.corpus.cache import report_key
 from goi_site.corpus.reader import read_report
 from goi_site.extract import ocr
 from goi_site.extract.ocrtokens import Token, read_tokens, sidecar, stored_tokens, tokens_tsv
-from goi_site.form.loader import CellRef
+from goi_site.form.loader import CellRef, load_form
 from goi_site.maintain.add import add_report
 from goi_site.parse.parser import parse_text
 
@@ -82,7 +82,7 @@ def test_a_row_that_fails_its_sum_is_left_empty_with_a_finding(added):
     misread = text.replace(row, row.replace("\t6\t", "\t9\t", 1))  # OCR reads 6 as 9 in 自然人
     tokens = read_tokens(sidecar(added.text_path))
     report = parse_text(misread, source="scan.txt")
-    mark_ocr(report, tokens)
+    mark_ocr(report, tokens, load_form())
     for column in COLUMNS:
         cell = report.cells[CellRef("applications", "new", column)]
         assert cell.value is None and cell.status == "missing" and cell.source == "ocr"
@@ -199,7 +199,7 @@ def test_a_column_that_fails_while_every_row_adds_up_is_left_empty():
     lines[index] = lines[index].replace("\t6\t", "\t9\t").replace("\t6\t", "\t9\t")
     assert lines[index].endswith("\t9\t0\t0\t0\t0\t0\t9\t")
     report = parse_text("\n".join(lines) + "\n", source="scan.txt")
-    mark_ocr(report, (Token(index + 1, 2, "9", 0.9), Token(index + 1, 8, "9", 0.9)))
+    mark_ocr(report, (Token(index + 1, 2, "9", 0.9), Token(index + 1, 8, "9", 0.9)), load_form())
     assert not [f for f in report.findings if f.rule == "ocr_row_rejected"]
     rejected = [f for f in report.findings if f.rule == "ocr_column_rejected"]
     assert len(rejected) == 2 and all("balance" in f.message for f in rejected)
@@ -219,7 +219,7 @@ def test_a_look_alike_repair_stands_only_where_a_sum_confirms_it(added):
     row = next(i for i, l in enumerate(lines) if l.startswith("二、上年结转")) + 1
     repaired = tuple(t._replace(read="O") if t.line == row and t.field == 2 else t for t in tokens)
     report = parse_text(text, source="scan.txt")
-    mark_ocr(report, repaired)
+    mark_ocr(report, repaired, load_form())
     assert report.value("applications", "carried_over", "natural_person") == 0  # row_total holds: confirmed
     assert not [f for f in report.findings if f.rule == "ocr_lookalike_unconfirmed"]
     # the same repair on a row no equation can check (section 二 of the text: none here, so a
@@ -227,7 +227,7 @@ def test_a_look_alike_repair_stands_only_where_a_sum_confirms_it(added):
     lone = "郑州市商务局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t本年处理决定数量\n行政许可\t10\n"
     report = parse_text(lone, source="scan.txt")
     assert report.value("disclosure", "licensing", "decisions") == 10
-    mark_ocr(report, (Token(5, 1, "10", 0.9, "lO"),))
+    mark_ocr(report, (Token(5, 1, "10", 0.9, "lO"),), load_form())
     assert report.value("disclosure", "licensing", "decisions") is None
     (finding,) = [f for f in report.findings if f.rule == "ocr_lookalike_unconfirmed"]
     assert "lO" in finding.message and finding.line == 5
@@ -298,9 +298,9 @@ def test_a_title_over_two_lines_in_a_large_font_is_one_line():
 def test_the_parse_cache_key_changes_with_the_ocr_sidecar(tmp_path):
     text = tmp_path / "2023.txt"
     text.write_text("郑州市商务局2023年政府信息公开工作年度报告\n", encoding="utf-8")
-    plain = report_key("data/2023.txt", text, None)
+    plain = report_key("data/2023.txt", text, None, None, load_form())
     sidecar(text).write_text(tokens_tsv((Token(1, 0, "2023", 0.9),)), encoding="utf-8")
-    with_tokens = report_key("data/2023.txt", text, None)
+    with_tokens = report_key("data/2023.txt", text, None, None, load_form())
     sidecar(text).write_text(tokens_tsv((Token(1, 0, "2023", 0.5),)), encoding="utf-8")
-    changed = report_key("data/2023.txt", text, None)
+    changed = report_key("data/2023.txt", text, None, None, load_form())
     assert len({plain, with_tokens, changed}) == 3

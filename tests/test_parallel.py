@@ -11,6 +11,7 @@ import pytest
 
 from goi_site.core.parallel import Background, can_fork, parallel_map
 from goi_site.corpus.reader import _Lookup, _read_cached
+from goi_site.form.loader import load_form
 
 from .conftest import corpus_files
 
@@ -43,8 +44,8 @@ def test_parallel_map_runs_on_two_processes_and_equals_the_serial_map():
 @needs_fork
 def test_reports_read_in_parallel_equal_reports_read_serially():
     paths = corpus_files()
-    serial = parallel_map(_read_cached, paths, _Lookup(None), threshold=len(paths) + 1)
-    parallel = parallel_map(_read_cached, paths, _Lookup(None), threshold=1, processes=2)
+    serial = parallel_map(_read_cached, paths, _Lookup(None, load_form()), threshold=len(paths) + 1)
+    parallel = parallel_map(_read_cached, paths, _Lookup(None, load_form()), threshold=1, processes=2)
     assert [pickle.loads(blob) for _, blob, _ in parallel] == [pickle.loads(blob) for _, blob, _ in serial]
 
 

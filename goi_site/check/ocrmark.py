@@ -27,13 +27,14 @@ from __future__ import annotations
 
 from goi_site.check.rules import _plans
 from goi_site.extract.ocrtokens import Token
-from goi_site.form.loader import CellRef, load_form
+from goi_site.form.loader import CellRef, Form
 from goi_site.parse.record import Cell, CellMap, Report
 
 
-def mark_ocr(report: Report, tokens) -> None:
+def mark_ocr(report: Report, tokens, form: Form) -> None:
     """Every cell becomes source="ocr" with the confidence of the number it was read from;
-    then the values the sums reject are emptied, each rejection with a finding."""
+    then the values the sums reject are emptied, each rejection with a finding. The sums
+    are the rules of `form`, the form the report was read with."""
     by_line: dict[int, list[Token]] = {}
     for token in tokens:
         by_line.setdefault(token.line, []).append(token)
@@ -44,8 +45,7 @@ def mark_ocr(report: Report, tokens) -> None:
         cells[ref] = cell._replace(source="ocr", confidence=_confidence(cell, by_line.get(cell.line or 0, [])))
         if token is not None and token.read and cell.value is not None:
             repaired[ref] = token.read
-    plans = _plans(report.edition)
-    form = load_form()
+    plans = _plans(report.edition, form)
 
     def values(plan):
         refs = plan.left + plan.right
@@ -83,6 +83,7 @@ def mark_ocr(report: Report, tokens) -> None:
                     read=read,
                     left=left,
                     right=right,
+                    form=form,
                 )
             else:
                 report.add(
@@ -93,13 +94,14 @@ def mark_ocr(report: Report, tokens) -> None:
                     read=read,
                     left=left,
                     right=right,
+                    form=form,
                 )
             reject(refs, plan.rule.id)
-    _confirm_repairs(report, cells, repaired, plans, values, reject)
+    _confirm_repairs(report, cells, repaired, plans, values, reject, form)
     report.cells = CellMap(report.edition, cells)
 
 
-def _confirm_repairs(report: Report, cells, repaired, plans, values, reject) -> None:
+def _confirm_repairs(report: Report, cells, repaired, plans, values, reject, form: Form) -> None:
     """Empty the look-alike repairs no holding equation confirms, until none is left: an
     emptied repair can leave another one unconfirmed."""
     while True:
@@ -113,7 +115,7 @@ def _confirm_repairs(report: Report, cells, repaired, plans, values, reject) -> 
             return
         for ref in pending:
             cell = cells[ref]
-            report.add("ocr_lookalike_unconfirmed", cell.line, read=repaired[ref], value=_number(cell.value))
+            report.add("ocr_lookalike_unconfirmed", cell.line, read=repaired[ref], value=_number(cell.value), form=form)
             reject([ref], "ocr_lookalike")
 
 

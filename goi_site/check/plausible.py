@@ -7,13 +7,15 @@ typing slip (two numbers run together, a phone number in a table), and is shown 
 
 from __future__ import annotations
 
+from goi_site.form.loader import Form
 from goi_site.parse.record import Report
 
 MAX_PLAUSIBLE = 10**10 - 1  # ten digits
 
 
-def implausible_values(report: Report) -> None:
-    """Add an `implausible_value` finding per cell whose value is above MAX_PLAUSIBLE."""
+def implausible_values(report: Report, form: Form) -> None:
+    """Add an `implausible_value` finding per cell whose value is above MAX_PLAUSIBLE
+    (its message as `form`'s findings.yml words it)."""
     cells = report.cells
     values, lines, _, _ = cells.arrays()  # a CellMap: index the arrays, no Cell made
     positions = cells.positions
@@ -26,4 +28,5 @@ def implausible_values(report: Report) -> None:
                 value=f"{value:.0f}" if isinstance(value, float) else str(value),
                 digits=len(str(int(abs(value)))),
                 cell=f"{ref.table}.{ref.row}.{ref.column}",
+                form=form,
             )

@@ -24,10 +24,9 @@ class _Plan:
     right: tuple[CellRef, ...]
 
 
-@cache
-def _plans(edition_id: str, form: Form | None = None) -> tuple[_Plan, ...]:
+@cache  # keyed by (edition id, Form object)
+def _plans(edition_id: str, form: Form) -> tuple[_Plan, ...]:
     """Every single-report check an edition's cells allow, in the form's order."""
-    form = form if form is not None else load_form()
     edition = form.editions[edition_id]
     present = set(edition.cells())
     plans = []
@@ -51,7 +50,9 @@ def _plans(edition_id: str, form: Form | None = None) -> tuple[_Plan, ...]:
 
 
 def check_report(report: Report, form: Form | None = None) -> list[Finding]:
-    """Findings of every single-report rule of `form` (default: the shipped one), in its order."""
+    """Findings of every single-report rule of `form` (default: the shipped one, for tests
+    and benches; the corpus passes its form), in its order."""
+    form = form if form is not None else load_form()
     findings = []
     values = report.cells.arrays()[0]  # a CellMap: index its values directly, no Cell made
     positions = report.cells.positions
@@ -66,8 +67,7 @@ def check_report(report: Report, form: Form | None = None) -> list[Finding]:
     return findings
 
 
-def _finding(report: Report, plan: _Plan, left, right, form: Form | None = None) -> Finding:
-    form = form if form is not None else load_form()
+def _finding(report: Report, plan: _Plan, left, right, form: Form) -> Finding:
     rule = plan.rule
     if rule.for_each == "column":
         scope_label = form.columns[plan.scope].label
@@ -82,7 +82,8 @@ def _finding(report: Report, plan: _Plan, left, right, form: Form | None = None)
 
 def check_carry_chain(reports: list[Report], form: Form | None = None) -> list[Finding]:
     """The across-years rules (form.yml `across_years`, e.g. carried_forward of year N =
-    carried_over of year N+1), for each agency's consecutive years."""
+    carried_over of year N+1), for each agency's consecutive years. (`form`: the shipped
+    one by default, for tests; the corpus passes its form.)"""
     form = form if form is not None else load_form()
     findings = []
     for rule in (r for r in form.rules.values() if r.across_years):
@@ -130,9 +131,9 @@ def _across_years(reports: list[Report], rule: Rule, form: Form) -> list[Finding
     return findings
 
 
-def check_corpus(reports: list[Report], form: Form | None = None) -> list[list[Finding]]:
+def check_corpus(reports: list[Report], form: Form) -> list[list[Finding]]:
     """The check step: each report's rule findings (in the order of `reports`), the
-    one-report rules of `form` (default: the shipped one) in its order, then the corpus-wide
+    one-report rules of `form` in its order, then the corpus-wide
     one (carry chain, on the later year's report). Returns findings; the reports are not touched."""
     found = [check_report(r, form) for r in reports]
     index = {r.source: i for i, r in enumerate(reports)}

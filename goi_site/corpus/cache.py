@@ -2,9 +2,10 @@
 
 The key is the SHA-256 of the report's bytes, its metadata file's bytes, the OCR
 tokens kept beside a scan's text (`<year>.ocr.tsv`: they change the reading), the path it
-is reported under, and the code that reads it (every module and form file of the
-package): change any of these and the entry is simply never found again, so a stale
-entry cannot be served. Entries live in one SQLite file (.goi-cache/parse.sqlite3).
+is reported under, the code that reads it (every module and form file of the package)
+and the form it is read with (the files of its folder: a draft form is another key):
+change any of these and the entry is simply never found again, so a stale entry cannot
+be served. Entries live in one SQLite file (.goi-cache/parse.sqlite3).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from goi_site.core import paths
 from goi_site.extract.ocrtokens import sidecar as ocr_sidecar
+from goi_site.form.loader import Form
 
 
 @lru_cache(maxsize=1)
@@ -29,10 +31,21 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def report_key(source: str, text_path: Path, meta_path: Path | None, data: bytes | None = None) -> str | None:
-    """The cache key of a report file (`data`: its bytes if already read), or None if it
-    cannot be read (then it is not cached)."""
+@lru_cache(maxsize=8)  # keyed by the Form object (one per folder)
+def form_version(form: Form) -> str:
+    """A digest of the form folder's files (what the shipped files of code_version do not
+    cover when the form is read from another folder)."""
+    digest = hashlib.sha256(form.folder.as_posix().encode())
+    for path in sorted(form.folder.glob("*.yml")):
+        digest.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def report_key(source: str, text_path: Path, meta_path: Path | None, data: bytes | None, form: Form) -> str | None:
+    """The cache key of a report file read with `form` (`data`: its bytes if already
+    read), or None if it cannot be read (then it is not cached)."""
     digest = hashlib.sha256(code_version().encode())
+    digest.update(form_version(form).encode())
     digest.update(source.encode())
     try:
         digest.update(text_path.read_bytes() if data is None else data)

@@ -16,6 +16,7 @@ from pathlib import Path
 from goi_site.check.rules import check_corpus
 from goi_site.corpus.cache import ParseCache
 from goi_site.corpus.reader import Failure, display_path, expand, read_many
+from goi_site.form.loader import Form, load_form
 from goi_site.parse.metadata import sidecar
 from goi_site.parse.record import Finding, Report
 
@@ -37,19 +38,25 @@ class Corpus:
 
 
 def load_corpus(
-    paths: list[Path], cache: ParseCache | None = None, timings: dict | None = None, corpus_root: Path | None = None
+    paths: list[Path],
+    cache: ParseCache | None = None,
+    timings: dict | None = None,
+    corpus_root: Path | None = None,
+    form: Form | None = None,
 ) -> Corpus:
-    """Read and check every report under `paths` (files or directories).
+    """Read and check every report under `paths` (files or directories) with `form` (the
+    shipped one by default: this is the entry point the CLI and `goi add` call).
 
     With a cache, reports whose bytes, metadata and reading code are unchanged are not
     parsed again; the checks always run (they are cheap, and span years).
     `timings`, if given, receives the seconds spent reading ("parse") and checking.
     Below `corpus_root` (the corpus: build, validate) every report needs its metadata
     file and every metadata file its report: half of a pair is a failure, not a report."""
+    form = form if form is not None else load_form()
     start = time.perf_counter()
     files = expand(paths)
     files, failures = _pairs(files, paths, corpus_root)
-    reports, unread = read_many(files, cache)
+    reports, unread = read_many(files, cache, form)
     failures += unread
     middle = time.perf_counter()
     reports, layout = _layout(reports)
@@ -57,7 +64,7 @@ def load_corpus(
     reports, clashes = _distinct_ids(reports)
     failures += clashes
     reports.sort(key=lambda r: (r.agency_id or "", r.year or 0, r.source))
-    found = check_corpus(reports)
+    found = check_corpus(reports, form)
     reports = [checked(r, findings) for r, findings in zip(reports, found)]
     if timings is not None:
         timings["parse"] = timings.get("parse", 0.0) + middle - start

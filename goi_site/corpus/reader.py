@@ -19,6 +19,7 @@ from goi_site.corpus.cache import ParseCache, report_key
 from goi_site.extract.decode import MAX_BYTES, decode
 from goi_site.extract.formats import source_extract
 from goi_site.extract.ocrtokens import stored_tokens
+from goi_site.form.loader import Form, load_form
 from goi_site.parse.identity import region_disagreement
 from goi_site.parse.metadata import Metadata, read_metadata, sidecar
 from goi_site.parse.parser import parse_text
@@ -46,10 +47,12 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def read_report(path: Path, data: bytes | None = None) -> Report:
+def read_report(path: Path, data: bytes | None = None, form: Form | None = None) -> Report:
     """Read one file into its parsed record (the reading's findings only: the rules run in
-    the check step, over the whole corpus). `data`: the file's bytes if already read.
+    the check step, over the whole corpus). `data`: the file's bytes if already read;
+    `form`: the form to read it with (a public entry point: the shipped one by default).
     Raises GoiError (InputError, MetadataError, ReportError) with the reason."""
+    form = form if form is not None else load_form()
     source = display_path(path)
     if path.is_dir():
         raise InputError("is a directory (give files, or use `goi validate DIR`)")
@@ -68,21 +71,21 @@ def read_report(path: Path, data: bytes | None = None) -> Report:
             )
     if tokens is None:
         tokens = stored_tokens(path)
-    report = read_text(text, source, meta, tokens)
+    report = read_text(text, source, meta, tokens, form)
     report.sha256 = hashlib.sha256(data).hexdigest()
     report.encoding = encoding
     return report
 
 
-def read_text(text: str, source: str, meta: Metadata | None, tokens=None) -> Report:
+def read_text(text: str, source: str, meta: Metadata | None, tokens, form: Form) -> Report:
     """The reading of a report's text, the same for the corpus and `goi add`: the parse, the
     identity its metadata gives, the values no report can hold and, for a scan read by OCR
     (`tokens`), the OCR marks. The record is final once returned: nothing changes it later."""
-    report = parse_text(text, source=source, meta=meta)
-    _identity_from_metadata(report, meta, text)
-    implausible_values(report)
+    report = parse_text(text, source=source, meta=meta, form=form)
+    _identity_from_metadata(report, meta, text, form)
+    implausible_values(report, form)
     if tokens is not None:  # read by OCR: mark every value, empty the rows that fail their sums
-        mark_ocr(report, tokens)
+        mark_ocr(report, tokens, form)
     return report
 
 
@@ -93,20 +96,20 @@ def relocated(report: Report, source: str) -> Report:
     return replace(report, source=source, findings=findings)
 
 
-def _identity_from_metadata(report: Report, meta, text: str) -> None:
+def _identity_from_metadata(report: Report, meta, text: str, form: Form) -> None:
     """The metadata's agency_id (set when two names give one id) wins; a region that
     contradicts the report's title is a finding."""
     if meta is not None and meta.agency_id:
         report.agency_id = meta.agency_id
     disagreement = region_disagreement(report, text.splitlines())
     if disagreement:
-        report.add("region_mismatch", report.title_line, meta=disagreement[0], text=disagreement[1])
+        report.add("region_mismatch", report.title_line, meta=disagreement[0], text=disagreement[1], form=form)
 
 
-def _read_one(path: Path, data: bytes | None = None) -> Report | Failure:
+def _read_one(path: Path, data: bytes | None, form: Form) -> Report | Failure:
     """One file's report, or its Failure: one bad file never stops the others."""
     try:
-        return read_report(path, data)
+        return read_report(path, data, form)
     except GoiError as exc:
         return Failure(display_path(path), str(exc))
     except OSError as exc:  # unreadable (permissions, I/O error): the file's problem, not a bug
@@ -115,10 +118,12 @@ def _read_one(path: Path, data: bytes | None = None) -> Report | Failure:
 
 class _Lookup:
     """The parse cache as one process sees it: opened on first use, so each worker of the
-    parallel map opens its own connection (an SQLite connection must not cross a fork)."""
+    parallel map opens its own connection (an SQLite connection must not cross a fork).
+    It carries the form the files are read with (inherited by the workers at fork)."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, form: Form):
         self.path = path
+        self.form = form
         self.cache: ParseCache | None = None
 
     def blob(self, key: str) -> bytes | None:
@@ -142,16 +147,17 @@ def _read_cached(lookup: _Lookup, path: Path) -> tuple[str | None, bytes, bool]:
             data = path.read_bytes() if path.is_file() else None
         except OSError:
             data = None
-        key = report_key(display_path(path), path, sidecar(path), data)
+        key = report_key(display_path(path), path, sidecar(path), data, lookup.form)
         blob = lookup.blob(key) if key else None
         if blob is not None:
             return key, blob, False
-    return key, pickle.dumps(_read_one(path, data), protocol=pickle.HIGHEST_PROTOCOL), True
+    return key, pickle.dumps(_read_one(path, data, lookup.form), protocol=pickle.HIGHEST_PROTOCOL), True
 
 
-def read_many(paths: list[Path], cache: ParseCache | None = None) -> tuple[list[Report], list[Failure]]:
-    """Read every file: from the cache when its content was read before, the rest on every core."""
-    lookup = _Lookup(cache.path if cache else None)
+def read_many(paths: list[Path], cache: ParseCache | None, form: Form) -> tuple[list[Report], list[Failure]]:
+    """Read every file with `form`: from the cache when its content (and the form) was read
+    before, the rest on every core."""
+    lookup = _Lookup(cache.path if cache else None, form)
     try:
         results = parallel_map(_read_cached, paths, lookup)
     finally:
@@ -169,7 +175,7 @@ def read_many(paths: list[Path], cache: ParseCache | None = None) -> tuple[list[
             if new or cache is None:
                 raise
             cache.forget(key)
-            loaded.append(_read_one(path))
+            loaded.append(_read_one(path, None, form))
             cache.put_blobs({key: pickle.dumps(loaded[-1], protocol=pickle.HIGHEST_PROTOCOL)})
             cache.repaired = cache.repaired or f"a damaged entry of the parse cache {cache.path} was read again"
     reports = [r for r in loaded if isinstance(r, Report)]

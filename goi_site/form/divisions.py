@@ -110,6 +110,8 @@ class DivisionTable:
 
 @lru_cache(maxsize=1)
 def load_divisions() -> DivisionTable:
+    """The one shipped division table. Not the form (no edition of it is ever drafted):
+    code that places regions may load it; the parser and views take it as a parameter."""
     with paths.DIVISIONS_FILE.open(encoding="utf-8") as handle:
         lines = [line for line in handle if not line.startswith("#")]
     rows = [Division(r["code"], r["name"], r["level"], r["parent"] or None) for r in csv.DictReader(lines)]

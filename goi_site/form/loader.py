@@ -494,7 +494,14 @@ def _downloads(raw: dict, name: str) -> dict:
 
 def load_form(folder: Path | str | None = None) -> Form:
     """The form of a folder (default: the shipped goi_site/form/), every reference resolved."""
-    return _load(Path(folder).resolve() if folder is not None else _SHIPPED)
+    where = Path(folder).resolve() if folder is not None else _SHIPPED
+    try:
+        return _load(where)
+    except (KeyError, TypeError, AttributeError) as exc:  # a file of the wrong shape: bad input, not a bug
+        what = f"the key {exc.args[0]!r} is missing" if isinstance(exc, KeyError) else f"malformed ({exc})"
+        raise FormError(
+            f"{_shown(where)}/: not a complete form folder: {what} (goi_site/form/ shows every file and key)"
+        ) from None
 
 
 _SHIPPED = paths.FORM_FILE.parent

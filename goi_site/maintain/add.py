@@ -33,6 +33,7 @@ from goi_site.extract.ocrtokens import sidecar as ocr_sidecar
 from goi_site.extract.ocrtokens import stored_tokens, tokens_tsv
 from goi_site.extract.pagemeta import page_hints
 from goi_site.form.divisions import load_divisions
+from goi_site.form.loader import Form, load_form
 from goi_site.maintain.fetch import TIMEOUT_SECONDS, fetch, is_url
 from goi_site.parse.metadata import Metadata, region_parts, sidecar, year_problem
 from goi_site.parse.parser import parse_text
@@ -77,14 +78,18 @@ def add_report(
     dry_run: bool = False,
     allow_findings: bool = False,
     source_name: str | None = None,
+    form: Form | None = None,
 ) -> Added:
-    """`source_name`: what to record as the origin when `source` is a temporary copy (a download)."""
+    """`source_name`: what to record as the origin when `source` is a temporary copy (a download).
+    `form`: the form to read it with (the shipped one by default: `goi add` reads what the
+    corpus reads)."""
+    form = form if form is not None else load_form()
     data, how, tokens = source_extract(source)  # tokens: the confidences of a scan read by OCR
     if tokens is None:  # a .txt that was read by OCR keeps its confidences beside it
         tokens = stored_tokens(source)
         how = "OCR" if tokens is not None else how
     text, _ = decode(data)
-    first = parse_text(text, source=display_path(source))  # what the text says, to propose the metadata
+    first = parse_text(text, source=display_path(source), form=form)  # what the text says, to propose the metadata
     meta = Metadata(
         path="(goi add options)",
         agency=agency or first.agency or "",
@@ -104,7 +109,7 @@ def add_report(
         raise AddError("could not find the report year in the title; give it with --year YYYY")
     if year_problem(meta.year):  # before anything is written: validate would refuse it
         raise AddError(f"the report year {year_problem(meta.year)}; give the right one with --year")
-    report = read_text(text, display_path(source), meta, tokens)  # the reading `goi validate` will make
+    report = read_text(text, display_path(source), meta, tokens, form)  # the reading `goi validate` will make
     if report.region.code is None:
         raise AddError(
             f"could not place {meta.agency} in a region; give it with --region 省/市/县, named as in the report"
@@ -127,7 +132,7 @@ def add_report(
         relocated(report, display_path(text_path)), meta=meta.as_dict(), sha256=hashlib.sha256(data).hexdigest()
     )
     # The check step of the corpus, over this report and the same agency's years around it.
-    report = checked(report, check_corpus([report, *_neighbours(report, folder)])[0])
+    report = checked(report, check_corpus([report, *_neighbours(report, folder, form)], form)[0])
     errors = [f for f in report.findings if f.severity == "error"]
     write = not dry_run and (allow_findings or not errors)
     if write:
@@ -239,7 +244,7 @@ def outcome_line(outcome: Outcome, dry_run: bool = False) -> str:
     return f"{verb} {outcome.source} -> {display_path(added.text_path)} ({report.agency} {report.year}, {warnings} warning(s){extra})"
 
 
-def _neighbours(report: Report, folder: Path) -> list[Report]:
+def _neighbours(report: Report, folder: Path, form: Form) -> list[Report]:
     """The same agency's stored reports of the years before and after, read as the corpus
     reads them (for the carry chain); one that cannot be read is left out."""
     others = []
@@ -247,7 +252,7 @@ def _neighbours(report: Report, folder: Path) -> list[Report]:
         path = folder / f"{year}.txt"
         if path.exists():
             try:
-                others.append(read_report(path))
+                others.append(read_report(path, form=form))
             except (GoiError, OSError):
                 continue
     return others

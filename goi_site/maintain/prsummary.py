@@ -12,14 +12,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader
-
 from goi_site.core import paths
 from goi_site.core.errors import GoiError
-from goi_site.core.textsafe import finalize, link_url
+from goi_site.core.textsafe import link_url
 from goi_site.corpus.load import Corpus, load_corpus
-from goi_site.form.loader import CellRef, load_form
+from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Report
+from goi_site.publish.templating import template_env
 from goi_site.publish.views import headline_specs, headline_values
 
 
@@ -57,14 +56,14 @@ def changed_reports(base: str, data_dir: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_changed(base: str, data_dir: Path) -> Corpus:
-    """The changed reports, read and checked with their agencies' other years; only the
-    changed ones (their reports, findings and failures) are kept."""
+def load_changed(base: str, data_dir: Path, form: Form) -> Corpus:
+    """The changed reports, read and checked with `form` with their agencies' other years;
+    only the changed ones (their reports, findings and failures) are kept."""
     files = changed_reports(base, data_dir)
     if not files:
         return Corpus([], [])
     folders = sorted({f.parent for f in files})
-    corpus = load_corpus(folders)
+    corpus = load_corpus(folders, form=form)
     wanted = {os.path.realpath(f) for f in files}
     return Corpus(
         [r for r in corpus.reports if os.path.realpath(r.source) in wanted],
@@ -82,8 +81,7 @@ class TableView:
     lines: tuple[int, int] | None
 
 
-def form_tables(report: Report) -> list[TableView]:
-    form = load_form()
+def form_tables(report: Report, form: Form) -> list[TableView]:
     edition = form.editions[report.edition]
     out = []
     for table_id, table in form.tables.items():
@@ -110,25 +108,20 @@ def _shown(cell) -> str:
     return f"{cell.value}†" if cell.status in ("filled", "recovered") else str(cell.value)
 
 
-def summary_markdown(corpus: Corpus) -> str:
+def summary_markdown(corpus: Corpus, form: Form | None = None) -> str:
+    """`form`: the form the corpus was read with (an entry point of tests: shipped by default)."""
     # Names and messages reach the job summary only as inert text, as on the site (textsafe.py).
-    env = Environment(
-        loader=FileSystemLoader(str(paths.TEMPLATES)),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=finalize,
-    )
+    env = template_env(html=False)
     env.filters["link_url"] = link_url
-    form = load_form()
-    rows = [(r, headline_values(r), form_tables(r)) for r in corpus.reports]
+    form = form if form is not None else load_form()
+    rows = [(r, headline_values(r, form), form_tables(r, form)) for r in corpus.reports]
     return env.get_template("summary.md.j2").render(
-        rows=rows, specs=headline_specs(), failures=corpus.failures, editions=form.editions
+        rows=rows, specs=headline_specs(form), failures=corpus.failures, editions=form.editions
     )
 
 
-def summarise_changes(base: str, data_dir: Path) -> str:
-    corpus = load_changed(base, data_dir)
+def summarise_changes(base: str, data_dir: Path, form: Form) -> str:
+    corpus = load_changed(base, data_dir, form)
     if not corpus.reports and not corpus.failures:
         return "### goi: no report added or changed\n"
-    return summary_markdown(corpus)
+    return summary_markdown(corpus, form)

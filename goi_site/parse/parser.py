@@ -49,10 +49,10 @@ def parse_text(
     report = Report(source=source, edition=edition.id, cells={}, findings=[])
     _fill_cells(form, report, edition, chosen, stream)
     report.cells = CellMap(edition, report.cells)
-    _identify(report, lines, meta, divisions)
+    _identify(form, report, lines, meta, divisions)
     check_prose(report, lines, form)
     if guessed:
-        report.add("edition_guessed", edition=edition.id)
+        report.add("edition_guessed", edition=edition.id, form=form)
     return report
 
 
@@ -113,9 +113,10 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
                 occurrence.label_line,
                 label=line.label,
                 printed=" ".join(p.text for p in occurrence.numbers),
+                form=form,
             )
         if occurrence.typo:
-            report.add("label_typo", occurrence.label_line, printed=occurrence.typo, label=line.label)
+            report.add("label_typo", occurrence.label_line, printed=occurrence.typo, label=line.label, form=form)
         for ref, cell in zip(line.cells, read.cells):
             report.cells[ref] = cell
     pending = [read.pending for _, _, read in reads if read.pending is not None]
@@ -124,20 +125,20 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
     for line, occurrence, read in reads:
         if read.pending is not None:
             read.cells = recover.finish(read.pending)
-            _pending_findings(report, read.pending)
+            _pending_findings(form, report, read.pending)
         for ref, cell in zip(line.cells, read.cells):
             report.cells[ref] = cell
             if cell.status == "placeholder":
                 placeholders.append(f"{cell.raw}@{cell.line}")
             elif cell.status == "invalid":
-                report.add("invalid_number", cell.line, cell=_label(form, ref), raw=cell.raw)
-        _line_findings(report, line, occurrence, read)
+                report.add("invalid_number", cell.line, cell=_label(form, ref), raw=cell.raw, form=form)
+        _line_findings(form, report, line, occurrence, read)
     if placeholders:
-        report.add("placeholder_cell", count=len(placeholders), cells=" ".join(placeholders[:5]))
+        report.add("placeholder_cell", count=len(placeholders), cells=" ".join(placeholders[:5]), form=form)
     _missing_findings(form, report, edition, chosen, _printed_as_group(edition, chosen, stream))
 
 
-def _pending_findings(report: Report, p) -> None:
+def _pending_findings(form: Form, report: Report, p) -> None:
     line, width = p.line, len(p.line.cells)
     printed = " ".join(p.printed)
     if p.count == 1:
@@ -149,16 +150,30 @@ def _pending_findings(report: Report, p) -> None:
             printed=printed,
             values=values,
             rules=recover.decided_by(p),
+            form=form,
         )
         return
     if p.kind == "collapsed":  # the short-row finding: which slots, nobody can tell
         report.add(
-            "short_row", p.source_line, label=line.label, count=len(p.values), width=width, printed=printed, empty=width
+            "short_row",
+            p.source_line,
+            label=line.label,
+            count=len(p.values),
+            width=width,
+            printed=printed,
+            empty=width,
+            form=form,
         )
         return
     shown = "；".join(recover.describe(r) for r in p.readings[: recover.SHOWN]) or "-"
     report.add(
-        "run_together_ambiguous", p.source_line, label=line.label, printed=printed, count=p.count, candidates=shown
+        "run_together_ambiguous",
+        p.source_line,
+        label=line.label,
+        printed=printed,
+        count=p.count,
+        candidates=shown,
+        form=form,
     )
 
 
@@ -166,21 +181,36 @@ def _label(form: Form, ref: CellRef) -> str:
     return f"{form.row(ref.table, ref.row).short}/{form.columns[ref.column].label}"
 
 
-def _line_findings(report: Report, line, occurrence: Occurrence, read) -> None:
+def _line_findings(form: Form, report: Report, line, occurrence: Occurrence, read) -> None:
     width = len(line.cells)
     printed = " ".join(read.published)
     where = occurrence.numbers[0].line if occurrence.numbers else occurrence.label_line
     if read.status == "grid":
         blanks = sum(1 for c in read.cells if c.value is None)
         if blanks:
-            report.add("blank_cells", where, label=line.label, count=blanks, width=width, printed=printed)
+            report.add("blank_cells", where, label=line.label, count=blanks, width=width, printed=printed, form=form)
     elif read.status == "extra":
         extra = " ".join(read.published[width:])
         report.add(
-            "extra_cells", where, label=line.label, count=len(read.published), width=width, extra=extra, printed=printed
+            "extra_cells",
+            where,
+            label=line.label,
+            count=len(read.published),
+            width=width,
+            extra=extra,
+            printed=printed,
+            form=form,
         )
     elif read.status == "filled":
-        report.add("short_row_filled", where, label=line.label, count=len(read.published), width=width, printed=printed)
+        report.add(
+            "short_row_filled",
+            where,
+            label=line.label,
+            count=len(read.published),
+            width=width,
+            printed=printed,
+            form=form,
+        )
     elif read.status in ("short", "empty"):
         kept = sum(1 for c in read.cells if c.value is not None)
         report.add(
@@ -191,6 +221,7 @@ def _line_findings(report: Report, line, occurrence: Occurrence, read) -> None:
             width=width,
             printed=printed or "-",
             empty=width - kept,
+            form=form,
         )
 
 
@@ -216,7 +247,10 @@ def _missing_findings(
     not_printed = [line.label for i, line in enumerate(edition.lines) if i not in chosen and line.rows[0] in absent]
     if not_printed:
         report.add(
-            "group_printed_as_one_row", count=len(not_printed), labels="".join(f"「{label}」" for label in not_printed)
+            "group_printed_as_one_row",
+            count=len(not_printed),
+            labels="".join(f"「{label}」" for label in not_printed),
+            form=form,
         )
     near: dict[str, int] = {}  # a line read next to the first missing row: where a reader looks for it
     for index, line in enumerate(edition.lines):
@@ -227,7 +261,7 @@ def _missing_findings(
     for table_id, labels in by_table.items():
         table = form.tables[table_id]
         if table_id not in found_tables:
-            report.add("missing_section", section=table.section, title=table.title)
+            report.add("missing_section", section=table.section, title=table.title, form=form)
         else:  # labels quoted: they contain 、 themselves
             report.add(
                 "missing_row",
@@ -235,23 +269,24 @@ def _missing_findings(
                 section=table.section,
                 count=len(labels),
                 labels="".join(f"「{label}」" for label in labels),
+                form=form,
             )
 
 
-def _identify(report: Report, lines: list[str], meta: Metadata | None, table: DivisionTable) -> None:
+def _identify(form: Form, report: Report, lines: list[str], meta: Metadata | None, table: DivisionTable) -> None:
     text = "".join(lines)
     title, title_line, titled_agency, title_year = find_title(lines)
     report.title, report.title_line, report.agency_as_titled = title, title_line, titled_agency
     if title is None:
-        report.add("no_title")
+        report.add("no_title", form=form)
     # Year: the metadata's, else the title's.
     report.year = title_year
     if meta is not None:
         if title_year is not None and title_year != meta.year:
-            report.add("year_mismatch", title_line, title_year=title_year, meta_year=meta.year)
+            report.add("year_mismatch", title_line, title_year=title_year, meta_year=meta.year, form=form)
         report.year = meta.year
     if report.year is None:
-        report.add("year_unknown")
+        report.add("year_unknown", form=form)
     # Region: the metadata's division, else placed from the agency's name.
     name = meta.agency if meta is not None else titled_agency
     division, candidates = None, []
@@ -266,15 +301,15 @@ def _identify(report: Report, lines: list[str], meta: Metadata | None, table: Di
     report.region = region_of(division, table)
     if division is None:
         detail = "、".join(" ".join(a.name for a in table.ancestors(c)) for c in candidates) or "-"
-        report.add("region_unplaced", title_line, name=name or "?", detail=detail)
+        report.add("region_unplaced", title_line, name=name or "?", detail=detail, form=form)
     # Agency: the metadata's full name, else the title's, completed from the text.
     if meta is not None:
         report.agency = meta.agency
         if titled_agency and titled_agency != meta.agency and not meta.agency.endswith(titled_agency):
-            report.add("agency_mismatch", title_line, titled=titled_agency, meta=meta.agency)
+            report.add("agency_mismatch", title_line, titled=titled_agency, meta=meta.agency, form=form)
         report.meta = meta.as_dict()
         if meta.source_url is None:
-            report.add("source_unrecorded")
+            report.add("source_unrecorded", form=form)
     elif titled_agency:
         report.agency = full_name(titled_agency, division, text, table)
     report.agency_id = agency_slug(report.agency, division, table) if report.agency else None

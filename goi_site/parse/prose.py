@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from goi_site.form.loader import CellRef, Form, load_form
+from goi_site.form.loader import CellRef, Form
 from goi_site.parse.record import Report
 
 
@@ -19,9 +19,9 @@ def _patterns(form: Form) -> tuple[tuple[re.Pattern, CellRef, str], ...]:
     return tuple((re.compile(pattern), ref, label) for pattern, ref, label in form.prose_counts)
 
 
-def check_prose(report: Report, lines: list[str], form: Form | None = None) -> None:
+def check_prose(report: Report, lines: list[str], form: Form) -> None:
     text = "\n".join(lines)
-    for pattern, ref, label in _patterns(form if form is not None else load_form()):
+    for pattern, ref, label in _patterns(form):
         match = pattern.search(text)
         if match is None:
             continue
@@ -39,4 +39,5 @@ def check_prose(report: Report, lines: list[str], form: Form | None = None) -> N
             label=label,
             table=cell.value,
             table_line=cell.line or "?",
+            form=form,
         )

@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from goi_site.form.loader import CellRef, Edition
+from goi_site.form.loader import CellRef, Edition, Form
 
 Number = int | Decimal
 
@@ -201,20 +201,19 @@ class Report:
         cell = self.cells.get(CellRef(table, row, column))
         return None if cell is None else cell.value
 
-    def add(self, rule: str, line: int | None = None, **fields) -> None:
-        """Record a parse finding; its message is the catalogue's template filled with `fields`."""
-        info = finding_catalogue()[rule]
+    def add(self, rule: str, line: int | None = None, *, form: Form, **fields) -> None:
+        """Record a reading finding; its message is the template of `form`'s catalogue
+        (findings.yml of the form it was read with) filled with `fields`."""
+        info = finding_catalogue(form)[rule]
         message = info["message"].format(**fields)
         numbers = {k: v for k, v in fields.items() if k in ("printed", "count", "width")}
         self.findings.append(Finding(rule, info["severity"], message, line, self.source, numbers))
 
 
-@lru_cache(maxsize=1)
-def finding_catalogue() -> dict[str, dict]:
-    """Every finding id with its severity, title and description (parse findings and rules)."""
-    from goi_site.form.loader import load_form
-
-    form = load_form()  # findings.yml and the rules, as the shipped form loaded them
+@lru_cache(maxsize=8)  # keyed by the Form object (hashed by identity): one entry per form folder
+def finding_catalogue(form: Form) -> dict[str, dict]:
+    """Every finding id of a form with its severity, title and description (findings.yml
+    and the form's rules)."""
     catalogue = {rule: dict(info) for rule, info in form.file("findings").items()}
     for rule_id, rule in form.rules.items():
         catalogue[rule_id] = {"severity": rule.severity, "title": rule.title, "description": rule.description}

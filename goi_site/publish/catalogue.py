@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from goi_site.core import paths
-from goi_site.form.loader import CellRef, load_form
+from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Report
 from goi_site.publish.indicators import load_indicators
 
@@ -80,18 +80,18 @@ def cell_id(ref: CellRef) -> str:
     return f"{ref.table}.{ref.row}.{ref.column}"
 
 
-@lru_cache(maxsize=1)
-def load_catalogue() -> Catalogue:
-    raw = load_form().file("downloads")  # downloads.yml as the form folder loaded it
+@lru_cache(maxsize=8)  # keyed by the Form object (one per folder)
+def load_catalogue(form: Form) -> Catalogue:
+    raw = form.file("downloads")  # downloads.yml as the form folder loaded it
     known = {name: _field(name, spec) for name, spec in raw["fields"].items()}
 
     def expand(names: list[str], where: str) -> tuple[Field, ...]:
         out: list[Field] = []
         for name in names:
             if name == "@cells":
-                out += _cell_fields(raw["cell_field"])
+                out += _cell_fields(raw["cell_field"], form)
             elif name == "@indicators":
-                out += _indicator_fields(raw["indicator_field"])
+                out += _indicator_fields(raw["indicator_field"], form)
             elif isinstance(name, dict):  # a column described differently in this table
                 base = known[name["name"]]
                 out.append(replace(base, **{k: v for k, v in name.items() if k != "name"}))
@@ -140,8 +140,7 @@ def _field(name: str, spec: dict) -> Field:
     )
 
 
-def _cell_fields(template: dict) -> list[Field]:
-    form = load_form()
+def _cell_fields(template: dict, form: Form) -> list[Field]:
     out = []
     for ref in form.all_cells():
         column, row, table = form.columns[ref.column], form.row(ref.table, ref.row), form.tables[ref.table]
@@ -168,7 +167,7 @@ def _cell_fields(template: dict) -> list[Field]:
     return out
 
 
-def _indicator_fields(template: dict) -> list[Field]:
+def _indicator_fields(template: dict, form: Form) -> list[Field]:
     return [
         Field(
             i.id,
@@ -178,12 +177,13 @@ def _indicator_fields(template: dict) -> list[Field]:
             template["description"].format(formula=i.formula, description=i.description),
             template["unit"],
         )
-        for i in load_indicators().values()
+        for i in load_indicators(form).values()
     ]
 
 
-def table_spec(name: str) -> TableSpec:
-    return load_catalogue().tables[name]
+def table_spec(name: str, form: Form | None = None) -> TableSpec:
+    # an entry point of tests and benches too: the shipped form unless one is given
+    return load_catalogue(form if form is not None else load_form()).tables[name]
 
 
 def source_path(report: Report, root: Path) -> str:

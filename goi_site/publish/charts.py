@@ -45,9 +45,9 @@ class ChartKind:
     page: str = "agency"  # agency | year | corpus: where the chart is shown
 
 
-def _charts_file(form: Form | None = None) -> dict:
+def _charts_file(form: Form) -> dict:
     """charts.yml as the form loaded it: every series' cells resolved (form/loader.py)."""
-    return (form if form is not None else load_form()).file("charts")
+    return form.file("charts")
 
 
 @lru_cache(maxsize=8)
@@ -72,24 +72,26 @@ def _kinds(form: Form) -> dict[str, ChartKind]:
 
 
 def chart_kinds(form: Form | None = None) -> dict[str, ChartKind]:
+    # an entry point of tests (the shipped charts): the build always passes its form
     return _kinds(form if form is not None else load_form())
 
 
 def agency_kinds(form: Form | None = None) -> list[ChartKind]:
-    """The charts of every agency page, in the order of charts.yml."""
+    """The charts of every agency page, in the order of charts.yml (of the shipped form
+    unless one is given: tests ask for the shipped ones)."""
     return [k for k in chart_kinds(form).values() if k.page == "agency"]
 
 
-def page_kind(page: str, form: Form | None = None) -> ChartKind:
+def page_kind(page: str, form: Form) -> ChartKind:
     """The one chart of a site-wide page: `year` (the ranking) or `corpus` (the trend)."""
     return next(k for k in chart_kinds(form).values() if k.page == page)
 
 
-def axis_labels(form: Form | None = None) -> dict[str, str]:
+def axis_labels(form: Form) -> dict[str, str]:
     return _charts_file(form)["axes"]
 
 
-def colors(form: Form | None = None) -> dict[str, str]:
+def colors(form: Form) -> dict[str, str]:
     """Measure label → colour, from charts.yml: one colour per measure across charts."""
     return _charts_file(form)["colors"]
 
@@ -183,13 +185,9 @@ def _compare(form: Form) -> alt.Chart:
     )
 
 
-def spec_templates(form: Form | None = None) -> dict[str, dict]:
+@lru_cache(maxsize=8)  # keyed by the Form object (one per folder)
+def spec_templates(form: Form) -> dict[str, dict]:
     """kind id → Vega-Lite spec whose data source `rows` the page fills in."""
-    return _specs(form if form is not None else load_form())
-
-
-@lru_cache(maxsize=8)
-def _specs(form: Form) -> dict[str, dict]:
     specs = {}
     kinds = chart_kinds(form)
     charts = {kind.id: _chart(kind, form) for kind in kinds.values()}

@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from goi_site.form.loader import CellRef, load_form
+from goi_site.form.loader import CellRef, Form
 from goi_site.publish.formtables import layout, table_order
 
 FOLDER = "compare"  # under the site's assets/
 
 
-def measures() -> list[tuple[CellRef, str, str]]:
-    form = load_form()
+def measures(form: Form) -> list[tuple[CellRef, str, str]]:
     choice = layout(form)["compare"]
     out = []
     for table in table_order(form):
@@ -47,7 +46,7 @@ def _dump(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def compare_files(agencies: list[tuple], figures) -> dict[str, str]:
+def compare_files(agencies: list[tuple], figures, form: Form) -> dict[str, str]:
     """File name → text of every file of assets/compare/. `agencies`: (id, name, region,
     reports) per agency, in the page's order; `figures`: the frames the numbers are read
     from (frameviews.Figures)."""
@@ -61,7 +60,7 @@ def compare_files(agencies: list[tuple], figures) -> dict[str, str]:
         listed.append([aid, name, where[region], sum(1 << index[r.year] for r in dated)])
         rows.append([(figures.row(r), index[r.year]) for r in dated])
     files = {"index.json": _dump({"years": years, "regions": regions, "agencies": listed})}
-    for ref, _, _ in measures():
+    for ref, _, _ in measures(form):
         column = figures.column(".".join(ref))
         values = []
         for at in rows:
@@ -75,8 +74,8 @@ def compare_files(agencies: list[tuple], figures) -> dict[str, str]:
     return files
 
 
-def write_compare_data(assets: Path, agencies: list[tuple], figures) -> None:
+def write_compare_data(assets: Path, agencies: list[tuple], figures, form: Form) -> None:
     folder = assets / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in compare_files(agencies, figures).items():
+    for name, text in compare_files(agencies, figures, form).items():
         (folder / name).write_text(text, encoding="utf-8")

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from goi_site.core.parallel import PARALLEL_FROM, Background
-from goi_site.form.loader import load_form
+from goi_site.form.loader import Form, load_form
 from goi_site.parse.record import Report
 from goi_site.publish.catalogue import Download, Field, load_catalogue, source_path, table_spec
 from goi_site.publish.csvout import BOM, Rendered, header_line, write_csv
@@ -36,13 +36,13 @@ from goi_site.publish.typed import TypedWriters
 ZIP_FROM = 10 * 1024 * 1024
 
 
-def schema_fields(name: str) -> tuple[Field, ...]:
-    return table_spec(name).fields
+def schema_fields(name: str, form: Form | None = None) -> tuple[Field, ...]:
+    return table_spec(name, form).fields
 
 
-def codebook_rows() -> list[list]:
+def codebook_rows(form: Form) -> list[list]:
     """The codebook as rows of text (the codebook page shows them)."""
-    frame = codebook_frame()
+    frame = codebook_frame(form)
     return [["" if v is None or v != v else v for v in row] for row in frame.astype(object).itertuples(index=False)]
 
 
@@ -106,6 +106,7 @@ def write_downloads(
     zip_now: bool = True,
     timings: dict | None = None,
     keep: list | None = None,
+    form: Form | None = None,
 ) -> tuple[list[Download], list[str]]:
     """Write every download into `out`. Returns the downloads (for the page and the
     datapackage) and the files still to zip: zipped here unless `zip_now` is False.
@@ -113,20 +114,21 @@ def write_downloads(
     `keep` (a list, if given) gets each chunk's frames without its long table: the build
     reads the pages' numbers from the very frames the downloads were written from
     (frameviews.whole_frames), so they are built once and memory holds one chunk of
-    the long table at a time."""
+    the long table at a time. `form`: the form whose cells, labels and indicators the
+    files hold (an entry point of `goi export` and tests: the shipped form by default)."""
+    form = form if form is not None else load_form()
     out.mkdir(parents=True, exist_ok=True)
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(form)
     tables = catalogue.tables
     w = _Writer(out)
     # The JSON is written by a second process while this one writes the tables.
     json_writer = Background(
-        _write_json, reports, out / catalogue.json["file"], root, parallel=len(reports) >= PARALLEL_FROM
+        _write_json, reports, out / catalogue.json["file"], root, form, parallel=len(reports) >= PARALLEL_FROM
     )
     values, wide = tables["values"], tables["wide"]
-    form = load_form()
     long_rows = sum(len(form.editions[r.edition].cells()) for r in reports)
     csvs = {name: _CsvFiles(out, tables[name].fields) for name in ("values", "wide", "findings", "indicators")}
-    typed = TypedWriters(out, catalogue, long_rows)
+    typed = TypedWriters(out, catalogue, long_rows, form)
     whole_values = f"{values.file}.csv"
     year_file = values.raw["by_year"]["file"]
     agency_file = wide.raw["by_agency"]["file"]
@@ -134,7 +136,7 @@ def write_downloads(
     whole, whole_max = True, values.raw["whole_max_mb"] * 1024 * 1024
     several_years = len({r.year for r in reports}) > 1
     try:
-        chunks = frame_chunks(reports, root)
+        chunks = frame_chunks(reports, root, form=form)
         while True:
             with _timed(timings, "frames"):
                 frames = next(chunks, None)
@@ -203,7 +205,7 @@ def write_downloads(
         spec, path = tables[name], f"{tables[name].file}.csv"
         w.record(Download(spec.resource, path, spec.title, spec.description, csvs[name].rows.get(path, 0), schema=name))
     codebook = tables["codebook"]
-    codebook_table = codebook_frame()
+    codebook_table = codebook_frame(form)
     with (out / f"{codebook.file}.csv").open("wb") as handle:
         write_csv(codebook_table, codebook.fields, handle)
     w.record(
@@ -274,13 +276,13 @@ def _timed(timings: dict | None, name: str):
             timings[name + "_cpu"] = timings.get(name + "_cpu", 0.0) + time.process_time() - cpu
 
 
-def _write_json(reports: list[Report], path: Path, root: Path) -> None:
+def _write_json(reports: list[Report], path: Path, root: Path, form: Form) -> None:
     with path.open("w", encoding="utf-8") as handle:
         handle.write("[")
         for index, report in enumerate(reports):
             handle.write(
                 ("," if index else "")
-                + json.dumps(_portable_json(report, root), ensure_ascii=False, separators=(",", ":"))
+                + json.dumps(_portable_json(report, root, form), ensure_ascii=False, separators=(",", ":"))
             )
         handle.write("]\n")
 
@@ -298,9 +300,9 @@ def zip_files(out: Path, names: list[str]) -> None:
         source.unlink()
 
 
-def _portable_json(report: Report, root: Path) -> dict:
+def _portable_json(report: Report, root: Path, form: Form) -> dict:
     """The parse JSON with the source path relative to the repository."""
-    data = report_to_json(report)
+    data = report_to_json(report, form)
     data["source"]["file"] = source_path(report, root)
     for finding in data["findings"]:
         finding["file"] = data["source"]["file"]

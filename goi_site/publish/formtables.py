@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from goi_site.form.loader import CellRef, Form, load_form
+from goi_site.form.loader import CellRef, Form
 from goi_site.parse.record import Report
 
 
@@ -36,25 +36,18 @@ class FormTable:
     unit: str
 
 
-def layout(form: Form | None = None) -> dict:
+def layout(form: Form) -> dict:
     """layout.yml as the form loaded it (its tables and columns checked)."""
-    return (form if form is not None else load_form()).file("layout")
+    return form.file("layout")
 
 
-def table_order(form: Form | None = None) -> tuple[str, ...]:
+def table_order(form: Form) -> tuple[str, ...]:
     """The order an agency page shows the form's tables in (layout.yml `page_order`)."""
     return tuple(layout(form)["page_order"])
 
 
-def __getattr__(name: str):  # TABLE_ORDER, read from the shipped layout.yml (kept for callers)
-    if name == "TABLE_ORDER":
-        return table_order()
-    raise AttributeError(name)
-
-
 @cache
-def _header(table: str, columns: tuple[str, ...], form: Form | None = None) -> list[list[HeaderCell]]:
-    form = form if form is not None else load_form()
+def _header(table: str, columns: tuple[str, ...], form: Form) -> list[list[HeaderCell]]:
     spec = layout(form)
     group_of = {c: g["label"] for g in spec["column_groups"] for c in g["columns"]}
     grouped = any(c in group_of for c in columns)
@@ -78,11 +71,9 @@ def _header(table: str, columns: tuple[str, ...], form: Form | None = None) -> l
 
 
 @cache
-def _blocks(
-    edition_id: str, table: str, form: Form | None = None
-) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+def _blocks(edition_id: str, table: str, form: Form) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """(columns, row ids) of each run of rows that share their columns, in the form's order."""
-    edition = (form if form is not None else load_form()).editions[edition_id]
+    edition = form.editions[edition_id]
     runs: list[tuple[tuple[str, ...], list[str]]] = []
     for row in edition.rows(table):
         columns = tuple(edition.columns(table, row))
@@ -93,8 +84,7 @@ def _blocks(
     return tuple((columns, tuple(rows)) for columns, rows in runs)
 
 
-def form_table(report: Report, table: str, form: Form | None = None) -> FormTable:
-    form = form if form is not None else load_form()
+def form_table(report: Report, table: str, form: Form) -> FormTable:
     cells = report.cells
     blocks, lines = [], []
     for columns, rows in _blocks(report.edition, table, form):
@@ -114,7 +104,6 @@ def form_table(report: Report, table: str, form: Form | None = None) -> FormTabl
     )
 
 
-def form_tables(report: Report, form: Form | None = None) -> list[FormTable]:
-    form = form if form is not None else load_form()
+def form_tables(report: Report, form: Form) -> list[FormTable]:
     edition = form.editions[report.edition]
     return [form_table(report, t, form) for t in table_order(form) if edition.rows(t)]

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from goi_site.form.loader import load_form
+from goi_site.form.loader import Form, load_form
 from goi_site.parse.record import STATUSES, Report
 from goi_site.publish.catalogue import Field, cell_id, load_catalogue, source_path, table_spec
 from goi_site.publish.indicators import load_indicators
@@ -63,28 +63,32 @@ def dtype_of(field: Field):
     return _DTYPES[field.type]
 
 
-def build_frames(reports: list[Report], root: Path) -> Frames:
+def build_frames(reports: list[Report], root: Path, form: Form | None = None) -> Frames:
     """All four frames of these reports (in the order given), from one column-wise pass
-    over their cells."""
-    cells = _Cells(reports)
-    values, keys = _values_frame(cells, reports, root)
-    wide = _reports_frame(cells, reports, root)
-    return Frames(values, wide, findings_frame(reports, root), _indicators_frame(wide), keys)
+    over their cells, with the columns of `form` (an entry point of tests and benches
+    too: the shipped form unless one is given)."""
+    form = form if form is not None else load_form()
+    cells = _Cells(reports, form)
+    values, keys = _values_frame(cells, reports, root, form)
+    wide = _reports_frame(cells, reports, root, form)
+    return Frames(values, wide, findings_frame(reports, root, form), _indicators_frame(wide, form), keys)
 
 
-def frame_chunks(reports: list[Report], root: Path, size: int = CHUNK_REPORTS) -> Iterator[Frames]:
+def frame_chunks(
+    reports: list[Report], root: Path, size: int = CHUNK_REPORTS, *, form: Form | None = None
+) -> Iterator[Frames]:
     """The frames of consecutive slices of `reports`, cut between agencies (an agency's
     reports stay in one chunk, so per-agency files can be written from a chunk). No
     reports: one chunk of empty frames (the files still get their headers)."""
     if not reports:
-        yield build_frames([], root)
+        yield build_frames([], root, form)
         return
     start = 0
     while start < len(reports):
         end = min(start + size, len(reports))
         while end < len(reports) and reports[end].agency_id == reports[end - 1].agency_id:
             end += 1
-        yield build_frames(reports[start:end], root)
+        yield build_frames(reports[start:end], root, form)
         start = end
 
 
@@ -121,9 +125,9 @@ def _identity_columns(reports: list[Report], repeat: np.ndarray | None = None) -
     return columns
 
 
-def _frame(columns: dict, name: str) -> pd.DataFrame:
+def _frame(columns: dict, name: str, form: Form) -> pd.DataFrame:
     """A frame with the catalogue's columns of table `name`, in its order and types."""
-    spec = table_spec(name)
+    spec = table_spec(name, form)
     fields = spec.all_fields
     data = {}
     for f in fields:
@@ -149,11 +153,10 @@ def _by_report(items: list, repeat: np.ndarray | None = None) -> pd.Categorical:
 _LABELS = ("section", "table", "row_id", "row_label", "column_id", "column_label")
 
 
-@cache
-def _edition_labels() -> tuple[dict, dict]:
+@cache  # keyed by the Form object (one per folder)
+def _edition_labels(form: Form) -> tuple[dict, dict]:
     """Per edition: its offset into one label table of every edition's cells, and the
     label table itself (section, table, row_id, row_label, column_id, column_label)."""
-    form = load_form()
     offsets, labels = {}, {k: [] for k in _LABELS}
     for edition_id, edition in form.editions.items():
         offsets[edition_id] = len(labels["table"])
@@ -169,24 +172,23 @@ def _edition_labels() -> tuple[dict, dict]:
     return offsets, labels
 
 
-def cell_labels() -> pd.DataFrame:
+def cell_labels(form: Form) -> pd.DataFrame:
     """The label table: one row per cell of every edition (its index is a value key's cell part)."""
-    return pd.DataFrame({k: pd.array(v, dtype=STRING) for k, v in _edition_labels()[1].items()})
+    return pd.DataFrame({k: pd.array(v, dtype=STRING) for k, v in _edition_labels(form)[1].items()})
 
 
 @cache
-def _label_categoricals() -> dict:
+def _label_categoricals(form: Form) -> dict:
     out = {}
-    for name, table in _edition_labels()[1].items():
+    for name, table in _edition_labels(form)[1].items():
         codes, uniques = pd.factorize(pd.Series(table, dtype=object))
         out[name] = (codes, pd.Index(uniques, dtype=STRING))
     return out
 
 
 @cache
-def _wide_of_label() -> np.ndarray:
+def _wide_of_label(form: Form) -> np.ndarray:
     """For each row of the label table, the index of its cell among all the form's cells (the wide columns)."""
-    form = load_form()
     where = {ref: i for i, ref in enumerate(form.all_cells())}
     out = []
     for edition in form.editions.values():
@@ -197,8 +199,8 @@ def _wide_of_label() -> np.ndarray:
 class _Cells:
     """Every cell of some reports as flat arrays (one entry per cell of each report's edition)."""
 
-    def __init__(self, reports: list[Report]):
-        offsets, _ = _edition_labels()
+    def __init__(self, reports: list[Report], form: Form):
+        offsets, _ = _edition_labels(form)
         values: list = []
         lines, status, label, counts = [], [], [], []
         self.provenance = {}
@@ -229,15 +231,15 @@ class _Cells:
 # ---- values: the long table ------------------------------------------------------------------
 
 
-def values_frame(reports: list[Report], root: Path) -> pd.DataFrame:
-    return _values_frame(_Cells(reports), reports, root)[0]
+def values_frame(reports: list[Report], root: Path, form: Form) -> pd.DataFrame:
+    return _values_frame(_Cells(reports, form), reports, root, form)[0]
 
 
-def _values_frame(cells: _Cells, reports: list[Report], root: Path) -> tuple[pd.DataFrame, np.ndarray]:
+def _values_frame(cells: _Cells, reports: list[Report], root: Path, form: Form) -> tuple[pd.DataFrame, np.ndarray]:
     n = len(cells.value)
     rows = cells.report
     columns = _identity_columns(reports, rows)
-    for name, (codes, categories) in _label_categoricals().items():
+    for name, (codes, categories) in _label_categoricals(form).items():
         columns[name] = pd.Categorical.from_codes(codes[cells.label], categories=categories)
     columns["value"] = pd.arrays.FloatingArray(np.where(cells.missing, 0.0, cells.value), cells.missing)
     columns["status"] = pd.Categorical.from_codes(
@@ -259,7 +261,7 @@ def _values_frame(cells: _Cells, reports: list[Report], root: Path) -> tuple[pd.
     columns["cell_source"] = pd.Categorical.from_codes(source, categories=pd.Index(["text", "ocr"], dtype=STRING))
     columns["cell_confidence"] = pd.arrays.FloatingArray(confidence, no_confidence)
     columns["cell_rule"] = pd.Categorical.from_codes(rule, categories=pd.Index(list(rules), dtype=STRING))
-    frame = _frame(columns, "values")
+    frame = _frame(columns, "values", form)
     keys = rows * KEY_STRIDE + cells.label
     if cells.present.all():
         return frame, keys
@@ -269,18 +271,17 @@ def _values_frame(cells: _Cells, reports: list[Report], root: Path) -> tuple[pd.
 # ---- reports (wide), findings, indicators -----------------------------------------------------
 
 
-def reports_frame(reports: list[Report], root: Path) -> pd.DataFrame:
-    return _reports_frame(_Cells(reports), reports, root)
+def reports_frame(reports: list[Report], root: Path, form: Form) -> pd.DataFrame:
+    return _reports_frame(_Cells(reports, form), reports, root, form)
 
 
-def _reports_frame(cells: _Cells, reports: list[Report], root: Path) -> pd.DataFrame:
-    form = load_form()
-    spec = table_spec("wide")
+def _reports_frame(cells: _Cells, reports: list[Report], root: Path, form: Form) -> pd.DataFrame:
+    spec = table_spec("wide", form)
     width = len(form.all_cells())
     matrix = np.zeros((width, len(reports)), dtype=np.float64)  # column-major: one column per cell
     absent = np.ones((width, len(reports)), dtype=bool)
     given = cells.present & ~cells.missing
-    columns_at = _wide_of_label()[cells.label[given]]
+    columns_at = _wide_of_label(form)[cells.label[given]]
     matrix[columns_at, cells.report[given]] = cells.value[given]
     absent[columns_at, cells.report[given]] = False
     columns: dict = _identity_columns(reports)
@@ -291,11 +292,11 @@ def _reports_frame(cells: _Cells, reports: list[Report], root: Path) -> pd.DataF
         else:
             columns[f.name] = pd.arrays.FloatingArray(matrix[j], absent[j])
     columns["source_file"] = pd.array([source_path(r, root) for r in reports], dtype=STRING)
-    return _frame(columns, "wide")
+    return _frame(columns, "wide", form)
 
 
-def findings_frame(reports: list[Report], root: Path) -> pd.DataFrame:
-    names = [f.name for f in table_spec("findings").all_fields]
+def findings_frame(reports: list[Report], root: Path, form: Form) -> pd.DataFrame:
+    names = [f.name for f in table_spec("findings", form).all_fields]
     rows = []
     for report in reports:
         source = source_path(report, root)
@@ -318,20 +319,20 @@ def findings_frame(reports: list[Report], root: Path) -> pd.DataFrame:
             )
     columns = {name: [row[k] for row in rows] for k, name in enumerate(names)}
     columns["scope"] = [None if s is None else str(s) for s in columns["scope"]]
-    return _frame(columns, "findings")
+    return _frame(columns, "findings", form)
 
 
-def indicators_frame(reports: list[Report]) -> pd.DataFrame:
-    return _indicators_frame(_reports_frame(_Cells(reports), reports, Path(".")))
+def indicators_frame(reports: list[Report], form: Form) -> pd.DataFrame:
+    return _indicators_frame(_reports_frame(_Cells(reports, form), reports, Path("."), form), form)
 
 
-def _indicators_frame(wide: pd.DataFrame) -> pd.DataFrame:
+def _indicators_frame(wide: pd.DataFrame, form: Form) -> pd.DataFrame:
     """Each indicator from the wide frame's columns: sum(numerator) / sum(denominator), empty
     when a cell is missing or the denominator is 0 (indicators.py says the same for one
     report); rounded to 6 decimals by Python's round, the published figure in every format."""
-    spec = table_spec("indicators")
+    spec = table_spec("indicators", form)
     columns: dict = {name: wide[name].array for name in _IDENTITY}
-    for key, indicator in load_indicators().items():
+    for key, indicator in load_indicators(form).items():
         top, top_missing = _sum(wide, indicator.numerator)
         bottom, bottom_missing = _sum(wide, indicator.denominator)
         empty = top_missing | bottom_missing | (bottom == 0)
@@ -343,7 +344,7 @@ def _indicators_frame(wide: pd.DataFrame) -> pd.DataFrame:
     for f in spec.fields:
         if f.name not in columns:
             raise ValueError(f"downloads.yml: indicators column {f.name!r} is not an indicator of indicators.yml")
-    return _frame(columns, "indicators")
+    return _frame(columns, "indicators", form)
 
 
 def _sum(wide: pd.DataFrame, refs) -> tuple[np.ndarray, np.ndarray]:
@@ -356,11 +357,11 @@ def _sum(wide: pd.DataFrame, refs) -> tuple[np.ndarray, np.ndarray]:
     return total, missing
 
 
-def codebook_frame() -> pd.DataFrame:
+def codebook_frame(form: Form) -> pd.DataFrame:
     """Every column of every table once (with the files it is in), then every finding rule."""
     from goi_site.parse.record import finding_catalogue
 
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(form)
     spec = catalogue.tables["codebook"]
     described = [catalogue.tables[name] for name in spec.raw["describes"]]
     where: dict[str, list[str]] = {}
@@ -374,7 +375,7 @@ def codebook_frame() -> pd.DataFrame:
                 seen.add(f.name)
                 rows.append((f.name, f.title, f.en, f.unit, f.type, f.description, " ".join(where[f.name])))
     findings_file = f"{catalogue.tables['findings'].file}.csv"
-    for rule, info in finding_catalogue().items():
+    for rule, info in finding_catalogue(form).items():
         rows.append((f"rule:{rule}", info["title"], rule, "", info["severity"], info["description"], findings_file))
     names = [f.name for f in spec.fields]
-    return _frame({name: [row[k] for row in rows] for k, name in enumerate(names)}, "codebook")
+    return _frame({name: [row[k] for row in rows] for k, name in enumerate(names)}, "codebook", form)

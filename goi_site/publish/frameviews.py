@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from goi_site.form.loader import CellRef, load_form
+from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Finding, Report
 from goi_site.publish.frames import Frames
 from goi_site.publish.views import needs_attention
@@ -52,16 +52,18 @@ def _objects(column) -> list:
     return column.to_numpy(dtype=object, na_value=None).tolist()
 
 
-@cache
-def _edition_cells(edition: str) -> frozenset:
-    return frozenset(load_form().editions[edition].cells())
+@cache  # keyed by (edition id, Form object)
+def _edition_cells(edition: str, form: Form) -> frozenset:
+    return frozenset(form.editions[edition].cells())
 
 
 class Figures:
     """The frames of a corpus, read per report. `reports` are the reports the frames were
     built from, in the same order."""
 
-    def __init__(self, frames, reports: list[Report]):
+    def __init__(self, frames, reports: list[Report], form: Form | None = None):
+        # `form`: the form the frames were built with (tests build Figures too: shipped by default)
+        self.form = form if form is not None else load_form()
         self.wide = frames.table("wide")
         self.finding_frame = frames.table("findings")
         ids = _objects(self.wide["agency_id"])
@@ -99,7 +101,7 @@ class Figures:
         key = (cells, add)
         if key not in self._series:
             columns = {ref: self.column(".".join(ref)) for ref in cells}
-            present = {ed: [c for c in cells if c in _edition_cells(ed)] for ed in set(self._editions)}
+            present = {ed: [c for c in cells if c in _edition_cells(ed, self.form)] for ed in set(self._editions)}
             out = []
             for i, edition in enumerate(self._editions):
                 have = present[edition]

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from goi_site.form.loader import Form, load_form
+from goi_site.form.loader import Form
 from goi_site.publish.indicators import load_indicators
 
 
@@ -32,12 +32,8 @@ def _label(key: str, form: Form) -> str:
     return form.row(kind, name).label
 
 
-def glossary(form: Form | None = None) -> list[tuple[str, list[Term]]]:
-    return _glossary(form if form is not None else load_form())
-
-
-@lru_cache(maxsize=8)
-def _glossary(form: Form) -> list[tuple[str, list[Term]]]:
+@lru_cache(maxsize=8)  # keyed by the Form object (one per folder)
+def glossary(form: Form) -> list[tuple[str, list[Term]]]:
     raw = form.file("glossary")
     sections = []
     for section in raw["sections"]:
@@ -51,7 +47,7 @@ def _glossary(form: Form) -> list[tuple[str, list[Term]]]:
     return sections
 
 
-def glossary_json(form: Form | None = None) -> str:
+def glossary_json(form: Form) -> str:
     """key → "term：explanation", what the tooltips show."""
     entries = {t.key: f"{t.term}：{t.text}" for _, terms in glossary(form) for t in terms}
     return json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

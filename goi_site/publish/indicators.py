@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from goi_site.form.loader import CellRef, Form, load_form
+from goi_site.form.loader import CellRef, Form
 from goi_site.parse.record import Report
 
 
@@ -41,18 +41,10 @@ def sum_cells(report: Report, refs) -> int | None:
     return total
 
 
-def load_indicators(form: Form | None = None) -> dict[str, Indicator]:
-    """The indicators of a form (default: the shipped one), their cells resolved at load."""
-    return _indicators(form if form is not None else load_form())
-
-
-@lru_cache(maxsize=8)
-def _indicators(form: Form) -> dict[str, Indicator]:
+@lru_cache(maxsize=8)  # keyed by the Form object (one per folder)
+def load_indicators(form: Form) -> dict[str, Indicator]:
+    """The indicators of a form, their cells resolved at load."""
     return {
         key: Indicator(key, v["label"], v["en"], v["formula"], v["description"], v["numerator"], v["denominator"])
         for key, v in form.file("indicators").items()
     }
-
-
-def indicators_of(report: Report, form: Form | None = None) -> dict[str, float | None]:
-    return {key: ind.value(report) for key, ind in load_indicators(form).items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from goi_site.form.loader import CellRef, load_form
+from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Report
 
 
@@ -14,8 +14,10 @@ def _number(value):
     return value
 
 
-def report_to_json(report: Report) -> dict:
-    form = load_form()
+def report_to_json(report: Report, form: Form | None = None) -> dict:
+    """`form`: the form the report was read with (an entry point of `goi parse --json` and
+    tests: the shipped form by default)."""
+    form = form if form is not None else load_form()
     edition = form.editions[report.edition]
     out: dict = {
         "agency": report.agency,

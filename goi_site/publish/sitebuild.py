@@ -20,7 +20,7 @@ from goi_site.core.errors import GoiError, UsageError
 from goi_site.core.parallel import Background
 from goi_site.corpus.cache import ParseCache
 from goi_site.corpus.load import Corpus, load_corpus
-from goi_site.form.loader import Form
+from goi_site.form.loader import Form, load_form
 from goi_site.publish import outdir
 from goi_site.publish.charts import spec_templates
 from goi_site.publish.exports import write_downloads, zip_files
@@ -94,7 +94,9 @@ def build_site(
 ) -> BuildResult:
     """Build into a temporary folder beside `out`, then swap it in: `out` is either the
     previous complete site or the new one, never half of one (see outdir.py). `form`: the
-    form whose charts, headlines, layout and glossary the pages show (default: shipped)."""
+    form every stage uses, from reading the reports to the pages' charts, headlines and
+    glossary (a public entry point: the shipped one by default)."""
+    form = form if form is not None else load_form()
     if not data.is_dir():
         raise UsageError(f"--data {data}: {'not a folder' if data.exists() else 'no such folder'}")
     outdir.check_out(out, data)
@@ -107,15 +109,15 @@ def build_site(
         return _build(data, out, generated, repo_url, run_mkdocs, form)
 
 
-def _build(
-    data: Path, out: Path, generated: Path, repo_url: str | None, run_mkdocs: bool, form: Form | None = None
-) -> BuildResult:
+def _build(data: Path, out: Path, generated: Path, repo_url: str | None, run_mkdocs: bool, form: Form) -> BuildResult:
     from goi_site.publish.pages import write_pages
 
     result = BuildResult(corpus=None, out=out, generated=generated)  # type: ignore[arg-type]
     cache = ParseCache()
     try:
-        corpus = load_corpus([data], cache, result.stages, corpus_root=data)  # the "parse" and "checks" stages
+        corpus = load_corpus(
+            [data], cache, result.stages, corpus_root=data, form=form
+        )  # the "parse" and "checks" stages
     finally:
         cache.close()
     result.cache_hits, result.cache_misses = cache.hits, cache.misses
@@ -134,7 +136,7 @@ def _build(
             # number from the same frames (kept per chunk, without the long table).
             kept: list = []
             downloads, to_zip = write_downloads(
-                corpus.reports, staging, root, zip_now=False, timings=result.downloads, keep=kept
+                corpus.reports, staging, root, zip_now=False, timings=result.downloads, keep=kept, form=form
             )
             frames = whole_frames(kept)
         with _stage(result, "pages"):

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from goi_site.form.loader import Form
 from goi_site.publish import xlsxrows
 from goi_site.publish.catalogue import Download, TableSpec
 from goi_site.publish.frames import KEY_STRIDE, cell_labels
@@ -52,8 +53,8 @@ def sql_name(spec: TableSpec) -> str:
 
 
 class TypedWriters:
-    def __init__(self, out: Path, catalogue, long_rows: int):
-        self.out, self.catalogue = out, catalogue
+    def __init__(self, out: Path, catalogue, long_rows: int, form: Form):
+        self.out, self.catalogue, self.form = out, catalogue, form
         self.specs = {name: catalogue.tables[name] for name in _TABLES}
         formats = catalogue.formats
         self.parquet: dict[str, pq.ParquetWriter] = {}
@@ -153,7 +154,7 @@ class TypedWriters:
         return self._downloads()
 
     def _index(self) -> None:
-        labels = cell_labels()
+        labels = cell_labels(self.form)
         self.db.executemany(
             f"INSERT INTO values_labels VALUES ({', '.join('?' * (len(labels.columns) + 1))})",
             zip(range(len(labels)), *(_python(labels[c]) for c in labels.columns)),

@@ -135,6 +135,7 @@ def needs_attention(findings) -> list[Finding]:
 
 
 def region_links(report: Report, divisions: DivisionTable | None = None) -> list[Link]:
+    # the division table is reference data, not the form (bench/compare_size.py calls this bare)
     table = divisions if divisions is not None else load_divisions()
     if report.region.code is None or report.region.code not in table.by_code:
         return []
@@ -142,7 +143,8 @@ def region_links(report: Report, divisions: DivisionTable | None = None) -> list
 
 
 def headline_specs(form: Form | None = None) -> list[dict]:
-    """The headline figures of headlines.yml (their cells resolved when the form loaded)."""
+    """The headline figures of headlines.yml (their cells resolved when the form loaded);
+    of the shipped form unless one is given (tests ask for the shipped ones)."""
     return _headline_specs(form if form is not None else load_form())
 
 
@@ -169,7 +171,7 @@ def _headline_specs(form: Form) -> list[dict]:
     return specs
 
 
-def key_headline(form: Form | None = None) -> str:
+def key_headline(form: Form) -> str:
     """The id of the `key: true` headline: the figure directory, region and year pages show
     and rank agencies by (headlines.yml)."""
     return next(spec["id"] for spec in headline_specs(form) if spec["key"])
@@ -233,12 +235,11 @@ def agency_view(
     root,
     repo_url: str | None,
     figures,
-    form: Form | None = None,
-    divisions: DivisionTable | None = None,
+    form: Form,
+    divisions: DivisionTable,
 ) -> AgencyView:
     """An agency page's data. `figures`: the corpus's frames (frameviews.Figures), where the
-    numbers come from; `form` and `divisions` default to the shipped ones."""
-    form = form if form is not None else load_form()
+    numbers come from; `form` the build's form, `divisions` the division table."""
     reports = sorted(reports, key=lambda r: r.year or 0)
     latest = reports[-1]
     previous = next((r for r in reports if r.year == (latest.year or 0) - 1), None)
@@ -276,7 +277,7 @@ def agency_view(
         _chart_view(k, reports, figures, sources, names[0], f"charts/{agency_id}/{k.id}.csv")
         for k in agency_kinds(form)
     ]
-    table = divisions if divisions is not None else load_divisions()
+    table = divisions
     keywords = []
     if latest.region.code in table.by_code:
         for d in table.ancestors(table.by_code[latest.region.code]):
