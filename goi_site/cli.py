@@ -177,6 +177,7 @@ def add(
         "its pull request will fail the data check.",
     ),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for a server (addresses only)."),
+    form_dir: Path = typer.Option(None, "--form", help=FORM_HELP),
 ) -> None:
     """Add reports to the corpus: extract, detect, check, write data/<province>/<agency>/<year>.txt + .yml.
 
@@ -204,7 +205,10 @@ def add(
         _fail(f"--region {unknown_region(region_parts(region)) or 'is empty'}", 2)
     if source_url and not source_url.startswith(("http://", "https://")):
         _fail(f"--source-url must be an http(s) address, not {source_url!r}", 2)
-    options = dict(retrieved=when, replace=replace, dry_run=dry_run, allow_findings=allow_findings, timeout=timeout)
+    form = _form(form_dir)
+    options = dict(
+        retrieved=when, replace=replace, dry_run=dry_run, allow_findings=allow_findings, timeout=timeout, form=form
+    )
     data = data or paths.default_data_dir()
     if len(sources) > 1 or Path(sources[0]).is_dir():
         if agency or region or year or source_url:
@@ -225,7 +229,7 @@ def add(
         added = add_source(source, data, agency=agency, region=region, year=year, source_url=source_url, **options)
     except GoiError as exc:
         _fail(f"{source}: {exc}", exc.exit_code)
-    typer.echo(render_reports([added.report]))
+    typer.echo(render_reports([added.report], form))
     if added.refused:
         _fail(
             f"{source}: {len(added.errors)} error finding(s) (listed above), nothing written; fix the source "
@@ -248,6 +252,7 @@ def add(
 def summary(
     changed_since: str = typer.Option(..., "--changed-since", help="Git revision to compare with, e.g. origin/main."),
     data: Path = typer.Option(None, "--data", help="The corpus directory (default: data/)."),
+    form_dir: Path = typer.Option(None, "--form", help=FORM_HELP),
 ) -> None:
     """Markdown summary of the reports added or changed since a git revision (for a job summary)."""
     import re
@@ -257,7 +262,7 @@ def summary(
     if changed_since.startswith("-") or not re.fullmatch(r"[\w./@^~{}:+-]+", changed_since):
         _fail(f"--changed-since {changed_since!r} is not a git revision (a branch, tag or commit, e.g. origin/main)", 2)
     try:
-        typer.echo(summarise_changes(changed_since, data or paths.default_data_dir(), load_form()))
+        typer.echo(summarise_changes(changed_since, data or paths.default_data_dir(), _form(form_dir)))
     except GoiError as exc:
         _fail(str(exc), exc.exit_code)
 

@@ -337,6 +337,23 @@ def test_the_draft_corpus_validates_with_its_form(tmp_path):
     assert "1 report(s) parsed, 0 unreadable, 0 finding(s) of severity warning or error" in run.stdout
 
 
+def test_goi_add_reads_a_report_with_the_draft_form(tmp_path):
+    """`goi add --form`: a maintainer adds a report printed in the draft edition; it is
+    written with the draft's cells read, and validates with the same form."""
+    source = tmp_path / "report.txt"
+    source.write_bytes((DRAFT / "report.txt").read_bytes().replace(b"2030", b"2025"))
+    data = tmp_path / "data"
+    run = _goi("add", str(source), "--data", str(data), "--form", str(DRAFT))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "行政裁决" in run.stdout and "wrote " in run.stdout
+    (written,) = data.rglob("2025.txt")
+    assert written.read_bytes() == source.read_bytes()
+    check = _goi("validate", "--data", str(data), "--form", str(DRAFT), "--fail-on", "error")
+    assert check.returncode == 0, check.stdout + check.stderr
+    shipped = _goi("parse", str(written), "--json")
+    assert json.loads(shipped.stdout)["edition"] == "2021"  # the shipped form would read it as a 2021 report
+
+
 def test_the_cache_key_holds_the_form(tmp_path):
     """A report read with another form is another cache entry: the draft's reading is never
     served to a build with the shipped form, nor the other way round."""
@@ -361,6 +378,7 @@ def test_the_cache_key_holds_the_form(tmp_path):
         ("parse", "tests/fixtures/edition-draft/report.txt"),
         ("export", "--out", "{tmp}/site"),
         ("serve", "--out", "{tmp}/site"),
+        ("add", "tests/fixtures/edition-draft/report.txt", "--data", "{tmp}/data", "--year", "2025"),
     ],
 )
 def test_a_wrong_form_folder_is_one_line_and_exit_2(form_copy, tmp_path, command):
