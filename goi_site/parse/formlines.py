@@ -17,12 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from goi_site.core.text import NUMBER_START, match_key, parse_number
 from goi_site.form.loader import Edition, Line
 
 MAX_LABEL_PIECES = 8  # a label broken over more pieces than this is not recognised
+MEMO_SIZE = 65536  # remembered label matches per edition (a few MB at most)
 
 
 class Piece(NamedTuple):  # a NamedTuple: millions are made, and they are cheap
@@ -35,6 +37,12 @@ class Piece(NamedTuple):  # a NamedTuple: millions are made, and they are cheap
     @property
     def blank(self) -> bool:
         return self.number and not self.text
+
+
+# The reading loops below make pieces with `_new(Piece, (text, line, value, number, glued))`:
+# the same tuple as calling Piece, at half the cost (no Python-level __new__ with defaults).
+_new = tuple.__new__
+_IS_NUMBER = itemgetter(3)
 
 
 @dataclass
@@ -51,7 +59,7 @@ class Occurrence:
 
 def pieces(lines: list[str]) -> list[Piece]:
     out = _pieces(lines, glued_inside=False)
-    if sum(1 for p in out if p.number) < FEW_NUMBERS:
+    if sum(map(_IS_NUMBER, out)) < FEW_NUMBERS:
         # Hardly a number stands on its own: a crawler dropped every separator, so
         # digits also sit inside words (`…数量3000003二、上年结转…`). Read again, splitting them.
         out = _pieces(lines, glued_inside=True)
@@ -80,15 +88,15 @@ def _pieces(lines: list[str], glued_inside: bool) -> list[Piece]:
                 if text[-1] in DIGITS or (glued_inside and _GLUED_INSIDE.search(text)):
                     _glued_pieces(text, number, append, glued_inside)
                 else:
-                    append(Piece(text, number))
+                    append(_new(Piece, (text, number, None, False, False)))
                 continue
             cell = parse_number(text)
             if cell is not None:
-                append(Piece(text, number, cell.value, True))
+                append(_new(Piece, (text, number, cell.value, True, False)))
             elif text[-1] in DIGITS:  # `2.其他法律行政法规禁止公开0000000`
                 _glued_pieces(text, number, append, glued_inside)
             else:
-                append(Piece(text, number))
+                append(_new(Piece, (text, number, None, False, False)))
     return out
 
 
@@ -97,15 +105,15 @@ def _piece(text: str, number: int, append) -> None:
         if text[-1] in DIGITS or _GLUED_INSIDE.search(text):
             _glued_pieces(text, number, append, True)
         else:
-            append(Piece(text, number))
+            append(_new(Piece, (text, number, None, False, False)))
         return
     cell = parse_number(text)
     if cell is not None:
-        append(Piece(text, number, cell.value, True))
+        append(_new(Piece, (text, number, cell.value, True, False)))
     elif text[-1] in DIGITS:
         _glued_pieces(text, number, append, True)
     else:
-        append(Piece(text, number))
+        append(_new(Piece, (text, number, None, False, False)))
 
 
 DIGITS = frozenset("0123456789")
@@ -127,11 +135,11 @@ def _glued_pieces(text: str, number: int, append, inside: bool = True) -> None:
         if not inside and end < len(text):
             continue  # in a report that prints separators, only digits that end a word
         if match.start(1) > start:
-            append(Piece(text[start : match.start(1)], number))
-        append(Piece(digits, number, int(digits), True, True))
+            append(_new(Piece, (text[start : match.start(1)], number, None, False, False)))
+        append(_new(Piece, (digits, number, int(digits), True, True)))
         start = end
     if start < len(text):
-        append(Piece(text[start:], number))
+        append(_new(Piece, (text[start:], number, None, False, False)))
 
 
 def _grid_fields(line: str) -> list[str] | None:
@@ -176,7 +184,7 @@ def _grid_pieces(fields: list[str], number: int, out: list[Piece]) -> None:
     for field_text in fields:
         words = field_text.split()
         if not words:
-            append(Piece("", number, None, True))
+            append(_new(Piece, ("", number, None, True, False)))
             continue
         for text in words:
             _piece(text, number, append)
@@ -212,9 +220,22 @@ class LineIndex:
             (label, indexes, max(1, len(label) // 4), frozenset(label)) for label, indexes in self.loose.items()
         ]
         self.typo_memo: dict[str, list[int]] = {}  # prose repeats (dates, 年, page numbers)
+        # match's answers by the texts it looks at: labels repeat in every report, and each
+        # answer costs up to 2 × MAX_LABEL_PIECES key lookups on joined strings.
+        self.match_memo: dict[tuple[str, ...], tuple[int, ...]] = {}
 
     def match(self, run: list[Piece]) -> list[int]:
         """Lines whose label equals the text at the tail of `run`, longest tail first."""
+        texts = tuple(p.text for p in run[-MAX_LABEL_PIECES:])
+        found = self.match_memo.get(texts)
+        if found is None:
+            found = self._match(run)
+            if len(self.match_memo) >= MEMO_SIZE:
+                self.match_memo.clear()  # prose tails never recur; keep memory bounded
+            self.match_memo[texts] = found
+        return list(found)
+
+    def _match(self, run: list[Piece]) -> tuple[int, ...]:
         found: list[int] = []
         joined = ""
         for size in range(1, min(len(run), MAX_LABEL_PIECES) + 1):
@@ -223,7 +244,7 @@ class LineIndex:
                 found.append(index)
             for index in self.loose.get(match_key(joined), ()):
                 found.append(index)
-        return list(dict.fromkeys(reversed(found)))
+        return tuple(dict.fromkeys(reversed(found)))
 
     def match_typo(self, text: str) -> list[int]:
         """The one line whose label is nearest `text` by edit distance, by a clear margin.
@@ -335,6 +356,55 @@ def best_chain(found: list[Occurrence], lines: tuple[Line, ...]) -> dict[int, Oc
     table row beats a label quoted in prose. Ties go to the earlier occurrence.
     """
     items = [(o, line) for o in found for line in o.candidates]
+    chosen: dict[int, Occurrence] = {}
+    if not items:
+        return chosen
+    if all(a.position < b.position for a, b in zip(found, found[1:])):
+        best, back = _chain_scores(found, items, lines)
+    else:  # not in document order (never from `occurrences`): compare every pair
+        best, back = _chain_scores_pairwise(items, lines)
+    i = best.index(max(best))  # the best score, the earliest item on a tie
+    while i >= 0:
+        occ, line = items[i]
+        chosen[line] = occ
+        i = back[i]
+    return chosen
+
+
+def _chain_scores(found: list[Occurrence], items: list, lines: tuple[Line, ...]) -> tuple[list[float], list[int]]:
+    """best_chain's scores and back links, for occurrences in document order.
+
+    The same as comparing every pair (`_chain_scores_pairwise`), without the quadratic
+    loop: an item's parent is the best-scoring item of an earlier occurrence on an
+    earlier line of the form, the earliest one on a tie. `top[line]` holds that best
+    (score, -item) per line over the occurrences done so far, so the parent is the max of
+    `top` up to the item's line (a tuple max: the higher score, then the earlier item).
+    """
+    none = (-1.0, 0)
+    top = [none] * (max(line for _, line in items) + 1)
+    best: list[float] = []
+    back: list[int] = []
+    done = 0
+    for occ in found:
+        count = len(occ.numbers)
+        for line in occ.candidates:
+            weight = min(count, len(lines[line].cells)) + 1.0
+            score, parent = max(top[:line], default=none)
+            if score < 0:
+                best.append(weight)
+                back.append(-1)
+            else:
+                best.append(score + weight)
+                back.append(-parent)
+        for k in range(done, len(best)):  # this occurrence's items become possible parents
+            line = items[k][1]
+            if best[k] > top[line][0]:
+                top[line] = (best[k], -k)
+        done = len(best)
+    return best, back
+
+
+def _chain_scores_pairwise(items: list, lines: tuple[Line, ...]) -> tuple[list[float], list[int]]:
     best: list[float] = []
     back: list[int] = []
     for i, (occ, line) in enumerate(items):
@@ -347,15 +417,7 @@ def best_chain(found: list[Occurrence], lines: tuple[Line, ...]) -> dict[int, Oc
                 score, parent = best[j] + weight, j
         best.append(score)
         back.append(parent)
-    chosen: dict[int, Occurrence] = {}
-    if not items:
-        return chosen
-    i = max(range(len(items)), key=lambda k: (best[k], -k))
-    while i >= 0:
-        occ, line = items[i]
-        chosen[line] = occ
-        i = back[i]
-    return chosen
+    return best, back
 
 
 def chain_weight(chosen: dict[int, Occurrence], lines: tuple[Line, ...]) -> float:
