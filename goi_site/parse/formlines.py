@@ -371,35 +371,37 @@ def best_chain(found: list[Occurrence], lines: tuple[Line, ...]) -> dict[int, Oc
     return chosen
 
 
-def _chain_scores(found: list[Occurrence], items: list, lines: tuple[Line, ...]) -> tuple[list[float], list[int]]:
+def _chain_scores(found: list[Occurrence], items: list, lines: tuple[Line, ...]) -> tuple[list[int], list[int]]:
     """best_chain's scores and back links, for occurrences in document order.
 
     The same as comparing every pair (`_chain_scores_pairwise`), without the quadratic
     loop: an item's parent is the best-scoring item of an earlier occurrence on an
-    earlier line of the form, the earliest one on a tie. `top[line]` holds that best
-    (score, -item) per line over the occurrences done so far, so the parent is the max of
-    `top` up to the item's line (a tuple max: the higher score, then the earlier item).
+    earlier line of the form, the earliest one on a tie. `top[line]` holds that best over
+    the occurrences done so far, as one integer `score * size - item` (a higher score,
+    then an earlier item, is a larger number), so the parent is max(top[:line]).
     """
-    none = (-1.0, 0)
-    top = [none] * (max(line for _, line in items) + 1)
-    best: list[float] = []
+    size = len(items) + 1
+    top = [-1] * (max(line for _, line in items) + 1)  # -1: no item on that line yet
+    best: list[int] = []
     back: list[int] = []
     done = 0
     for occ in found:
         count = len(occ.numbers)
         for line in occ.candidates:
-            weight = min(count, len(lines[line].cells)) + 1.0
-            score, parent = max(top[:line], default=none)
-            if score < 0:
+            weight = min(count, len(lines[line].cells)) + 1
+            key = max(top[:line]) if line else -1
+            if key < 0:
                 best.append(weight)
                 back.append(-1)
             else:
+                score = -(-key // size)
                 best.append(score + weight)
-                back.append(-parent)
+                back.append(score * size - key)
         for k in range(done, len(best)):  # this occurrence's items become possible parents
             line = items[k][1]
-            if best[k] > top[line][0]:
-                top[line] = (best[k], -k)
+            key = best[k] * size - k
+            if key > top[line]:
+                top[line] = key
         done = len(best)
     return best, back
 
