@@ -50,14 +50,30 @@ def _plans(edition_id: str, form: Form | None = None) -> tuple[_Plan, ...]:
     return tuple(plans)
 
 
+_INDEXED: dict = {}  # (edition id, form) → (the positions they were found in, plans with indexes)
+
+
+def _indexed_plans(edition_id: str, form: Form | None, positions: dict) -> tuple:
+    """Each plan with the indexes of its cells in a CellMap's values (`positions`, the
+    CellMap's public map), found once per edition and form: one positions dict serves
+    every report of an edition (record.positions_of), so it is compared by identity."""
+    entry = _INDEXED.get((edition_id, form))
+    if entry is None or entry[0] is not positions:
+        plans = tuple(
+            (plan, tuple(positions[r] for r in plan.left), tuple(positions[r] for r in plan.right))
+            for plan in _plans(edition_id, form)
+        )
+        entry = _INDEXED[(edition_id, form)] = (positions, plans)
+    return entry[1]
+
+
 def check_report(report: Report, form: Form | None = None) -> list[Finding]:
     """Findings of every single-report rule of `form` (default: the shipped one), in its order."""
     findings = []
     values = report.cells.arrays()[0]  # a CellMap: index its values directly, no Cell made
-    positions = report.cells.positions
-    for plan in _plans(report.edition, form):
-        left_values = [values[positions[r]] for r in plan.left]
-        right_values = [values[positions[r]] for r in plan.right]
+    for plan, left_at, right_at in _indexed_plans(report.edition, form, report.cells.positions):
+        left_values = [values[i] for i in left_at]
+        right_values = [values[i] for i in right_at]
         if None in left_values or None in right_values:
             continue  # a missing cell is already a finding; no sum is made up around it
         left, right = sum(left_values), sum(right_values)

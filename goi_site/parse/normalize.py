@@ -112,18 +112,18 @@ def normalize_lines(text: str, form: Form | None = None) -> list[str]:
     # change (，（）：) are a handful of distinct ones, each replaced at C speed.
     for ch in set(pattern.findall(text)):  # none maps to or from a newline
         text = text.replace(ch, table[ch])
-    return ["" if _may_be_footer(line) and _FOOTER.match(line) else line for line in text.split("\n")]
+    # A footer begins and ends with a digit, a dash, 第 or 页 once stripped (strip and the
+    # regex's \s both take Python's Unicode whitespace; isdecimal is what its \d matches):
+    # that test spares the regex nearly every line.
+    return [
+        ""
+        if (bare := line.strip())
+        and (bare[0] in _ENDS or bare[0].isdecimal())
+        and (bare[-1] in _ENDS or bare[-1].isdecimal())
+        and _FOOTER.match(line)
+        else line
+        for line in text.split("\n")
+    ]
 
 
-_FOOTER_ENDS = frozenset("-—–第页")
-
-
-def _may_be_footer(line: str) -> bool:
-    """A footer begins and ends (spaces aside) with a digit, a dash, 第 or 页: a cheap test
-    that spares the regex nearly every line. isdecimal is what the regex's \\d matches."""
-    line = line.strip()  # what \\s matches (both are Python's Unicode whitespace)
-    return (
-        bool(line)
-        and (line[0] in _FOOTER_ENDS or line[0].isdecimal())
-        and (line[-1] in _FOOTER_ENDS or line[-1].isdecimal())
-    )
+_ENDS = frozenset("-—–第页")

@@ -103,7 +103,7 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
         occurrence = chosen.get(index)
         if occurrence is None:
             for cell in line.cells:
-                report.cells[cell] = Cell(None, None, "missing")
+                report.cells[cell] = _MISSING
             continue
         read = read_line(line, occurrence.numbers, form.columns)
         reads.append((line, occurrence, read))
@@ -125,16 +125,25 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
         if read.pending is not None:
             read.cells = recover.finish(read.pending)
             _pending_findings(report, read.pending)
-        for ref, cell in zip(line.cells, read.cells):
-            report.cells[ref] = cell
-            if cell.status == "placeholder":
+            for ref, cell in zip(line.cells, read.cells):
+                report.cells[ref] = cell
+        for ref, cell in zip(line.cells, read.cells):  # (the other lines' cells are in already)
+            status = cell.status
+            if status == "read":
+                continue
+            if status == "placeholder":
                 placeholders.append(f"{cell.raw}@{cell.line}")
-            elif cell.status == "invalid":
+            elif status == "invalid":
                 report.add("invalid_number", cell.line, cell=_label(form, ref), raw=cell.raw)
-        _line_findings(report, line, occurrence, read)
+        if read.status not in _QUIET:
+            _line_findings(report, line, occurrence, read)
     if placeholders:
         report.add("placeholder_cell", count=len(placeholders), cells=" ".join(placeholders[:5]))
     _missing_findings(form, report, edition, chosen, _printed_as_group(edition, chosen, stream))
+
+
+_MISSING = Cell(None, None, "missing")  # a cell is an immutable tuple: one serves every missing cell
+_QUIET = frozenset({"complete", "pending"})  # line statuses _line_findings says nothing about
 
 
 def _pending_findings(report: Report, p) -> None:

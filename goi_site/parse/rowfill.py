@@ -19,6 +19,19 @@ from goi_site.parse.formlines import Piece
 from goi_site.parse.record import Cell
 from goi_site.parse.recover import Pending, collapsed, either, run_together
 
+_new = tuple.__new__  # Cell(...) without NamedTuple's Python-level __new__: the same tuple
+_KINDS: dict[int, tuple] = {}  # id(line) → (line, its column kinds, whether each is an int column)
+
+
+def _kinds(line: Line, columns: dict[str, Column]) -> tuple[tuple[Column, ...], tuple[bool, ...]]:
+    """The columns of a line's cells, worked out once per line of the form (a form is
+    loaded once per run; the line is kept in the entry, so its id stays its own)."""
+    entry = _KINDS.get(id(line))
+    if entry is None or entry[0] is not line or entry[3] is not columns:
+        kinds = tuple(columns[c.column] for c in line.cells)  # shared by every read: immutable
+        entry = _KINDS[id(line)] = (line, kinds, tuple(k.type == "int" for k in kinds), columns)
+    return entry[1], entry[2]
+
 
 @dataclass
 class LineRead:
@@ -30,7 +43,7 @@ class LineRead:
 
 def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> LineRead:
     width = len(line.cells)
-    kinds = [columns[c.column] for c in line.cells]
+    kinds, whole = _kinds(line, columns)
     published = [p.text for p in numbers]
     if "" in published:  # a blank cell of a grid line
         if len(numbers) == width:  # blanks hold their columns
@@ -48,7 +61,13 @@ def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> L
         pending = collapsed(line, [p.value for p in numbers], published, numbers[-1].line)
         return LineRead([], "pending", published, pending)
     if len(numbers) >= width:
-        cells = [_cell(p, kinds[i]) for i, p in enumerate(numbers[:width])]
+        # (_cell's first case inlined: a plain count in an int column, nearly every cell)
+        cells = [
+            _new(Cell, (p.value, p.line, "read", None, "text", None, None))
+            if is_int and type(p.value) is int
+            else _cell(p, kind)
+            for p, kind, is_int in zip(numbers, kinds, whole)
+        ]
         return LineRead(cells, "extra" if len(numbers) > width else "complete", published)
     if len(numbers) == width - 1 and line.sums:
         return _fill_one(line, numbers, kinds, published)
@@ -68,7 +87,7 @@ def _cell(piece: Piece, column: Column) -> Cell:
     return Cell(value, piece.line, "read")
 
 
-def _fill_one(line: Line, numbers: list[Piece], kinds: list[Column], published: list[str]) -> LineRead:
+def _fill_one(line: Line, numbers: list[Piece], kinds: tuple[Column, ...], published: list[str]) -> LineRead:
     width = len(line.cells)
     given = [_cell(p, kinds[i]).value for i, p in enumerate(numbers)]
     readings: list[tuple[list, int]] = []  # (values, position of the dropped cell)
