@@ -43,6 +43,7 @@ class Piece(NamedTuple):  # a NamedTuple: millions are made, and they are cheap
 # the same tuple as calling Piece, at half the cost (no Python-level __new__ with defaults).
 _new = tuple.__new__
 _IS_NUMBER = itemgetter(3)
+_TEXT = itemgetter(0)
 
 
 @dataclass
@@ -75,7 +76,8 @@ def _pieces(lines: list[str], glued_inside: bool) -> list[Piece]:
     for number, line in enumerate(lines, start=1):
         if not line:
             continue
-        if "\t" in line or "|" in line:
+        # (_grid_fields's first test ahead of the call: a tab line with no empty field)
+        if ("\t" in line and ("\t\t" in line or line.rstrip(" \r\n")[-1:] == "\t")) or "|" in line:
             fields = _grid_fields(line)
             if fields is not None:
                 _grid_pieces(fields, number, out)
@@ -226,7 +228,7 @@ class LineIndex:
 
     def match(self, run: list[Piece]) -> list[int]:
         """Lines whose label equals the text at the tail of `run`, longest tail first."""
-        texts = tuple(p.text for p in run[-MAX_LABEL_PIECES:])
+        texts = tuple(map(_TEXT, run[-MAX_LABEL_PIECES:]))
         found = self.match_memo.get(texts)
         if found is None:
             found = self._match(run)

@@ -39,7 +39,7 @@ def parse_text(
     divisions = divisions if divisions is not None else load_divisions()
     lines = normalize_lines(text, form)
     stream = pieces(lines)
-    compact = "".join(p.text for p in stream if not p.number)  # the text without spaces, for markers
+    compact = "".join([p.text for p in stream if not p.number])  # the text without spaces, for markers
     edition, chosen, guessed = _choose_edition(form, stream, compact, _year_hint(lines, meta))
     if not chosen:
         raise ReportError(

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from goi_site.form.loader import Column, Line
 from goi_site.parse.formlines import Piece
 from goi_site.parse.record import Cell
 from goi_site.parse.recover import Pending, collapsed, either, run_together
 
+_TEXT = itemgetter(0)  # Piece.text
 _new = tuple.__new__  # Cell(...) without NamedTuple's Python-level __new__: the same tuple
 _KINDS: dict[int, tuple] = {}  # id(line) → (line, its column kinds, whether each is an int column)
 
@@ -44,7 +46,7 @@ class LineRead:
 def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> LineRead:
     width = len(line.cells)
     kinds, whole = _kinds(line, columns)
-    published = [p.text for p in numbers]
+    published = list(map(_TEXT, numbers))
     if "" in published:  # a blank cell of a grid line
         if len(numbers) == width:  # blanks hold their columns
             cells = [Cell(None, p.line, "missing") if p.blank else _cell(p, kinds[i]) for i, p in enumerate(numbers)]
