@@ -40,7 +40,9 @@ def parse_text(
     lines = normalize_lines(text, form)
     stream = pieces(lines)
     compact = "".join([p.text for p in stream if not p.number])  # the text without spaces, for markers
-    edition, chosen, guessed = _choose_edition(form, stream, compact, _year_hint(lines, meta))
+    title = find_title(lines)  # read once: the year hint and the identity both use it
+    year_hint = meta.year if meta is not None else title[3]
+    edition, chosen, guessed = _choose_edition(form, stream, compact, year_hint)
     if not chosen:
         raise ReportError(
             "no statistical table of the annual report form was found "
@@ -49,17 +51,11 @@ def parse_text(
     report = Report(source=source, edition=edition.id, cells={}, findings=[])
     _fill_cells(form, report, edition, chosen, stream)
     report.cells = CellMap(edition, report.cells)
-    _identify(report, lines, meta, divisions)
+    _identify(report, lines, meta, divisions, title)
     check_prose(report, lines, form)
     if guessed:
         report.add("edition_guessed", edition=edition.id)
     return report
-
-
-def _year_hint(lines: list[str], meta: Metadata | None) -> int | None:
-    if meta is not None:
-        return meta.year
-    return find_title(lines)[3]
 
 
 def _choose_edition(form: Form, stream, compact: str, year: int | None) -> tuple[Edition, dict[int, Occurrence], bool]:
@@ -247,9 +243,10 @@ def _missing_findings(
             )
 
 
-def _identify(report: Report, lines: list[str], meta: Metadata | None, table: DivisionTable) -> None:
+def _identify(report: Report, lines: list[str], meta: Metadata | None, table: DivisionTable, found: tuple) -> None:
+    """Title, year, region and agency; `found` is find_title(lines)."""
     text = "".join(lines)
-    title, title_line, titled_agency, title_year = find_title(lines)
+    title, title_line, titled_agency, title_year = found
     report.title, report.title_line, report.agency_as_titled = title, title_line, titled_agency
     if title is None:
         report.add("no_title")
