@@ -15,8 +15,10 @@ in the form's order, each used once, maximising the cells read.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -52,7 +54,7 @@ class Occurrence:
 
     position: int
     label_line: int
-    candidates: list[int]  # indexes into edition.lines
+    candidates: Sequence[int]  # indexes into edition.lines (never changed once found)
     numbers: list[Piece] = field(default_factory=list)
     typo: str | None = None  # the printed label, when it matched a form label by edit distance
     unlabelled: bool = False  # no label: placed by its labelled neighbours (sections.unlabelled)
@@ -226,8 +228,9 @@ class LineIndex:
         # answer costs up to 2 × MAX_LABEL_PIECES key lookups on joined strings.
         self.match_memo: dict[tuple[str, ...], tuple[int, ...]] = {}
 
-    def match(self, run: list[Piece]) -> list[int]:
-        """Lines whose label equals the text at the tail of `run`, longest tail first."""
+    def match(self, run: list[Piece]) -> tuple[int, ...]:
+        """Lines whose label equals the text at the tail of `run`, longest tail first
+        (one tuple per distinct tail, shared: never changed by its users)."""
         texts = tuple(map(_TEXT, run[-MAX_LABEL_PIECES:]))
         found = self.match_memo.get(texts)
         if found is None:
@@ -235,7 +238,7 @@ class LineIndex:
             if len(self.match_memo) >= MEMO_SIZE:
                 self.match_memo.clear()  # prose tails never recur; keep memory bounded
             self.match_memo[texts] = found
-        return list(found)
+        return found
 
     def _match(self, run: list[Piece]) -> tuple[int, ...]:
         found: list[int] = []
@@ -303,39 +306,39 @@ class LineIndex:
 
 
 def occurrences(stream: list[Piece], index: LineIndex) -> list[Occurrence]:
+    """Every run of numbers with the lines of the form its label matches, in stream order.
+
+    The stream alternates runs of text pieces and runs of numbers (groupby splits it at
+    C speed); a run of numbers is one occurrence, labelled by the text run just before it."""
     found: list[Occurrence] = []
-    run: list[Piece] = []
-    current: Occurrence | None = None
-    for position, piece in enumerate(stream):
-        if not piece.number:
-            if current is not None:
-                found.append(current)
-                current = None
-                run = []
-            run.append(piece)
+    run: list[Piece] = []  # the text just before the numbers (none at the very start)
+    position = 0
+    for is_number, group in groupby(stream, _IS_NUMBER):
+        numbers = list(group)
+        if not is_number:
+            run = numbers
+            position += len(numbers)
             continue
-        if current is None:
-            candidates = index.match(run) if run else []
-            # a label glued to the words before it: digits glued to it, or a long digit string
-            # or a row label printed in one cell with its group's (三、本年度办理结果（一）予以公开)
-            if (
-                not candidates
-                and run
-                and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit()) or _NUMBERED.match(run[-1].text))
-            ):
-                candidates = index.match_end(run[-1].text)
-            typo = None
-            if not candidates and run and not run[-1].number:
-                candidates = index.match_typo(run[-1].text)
-                typo = run[-1].text if candidates else None
-            label_line = run[-1].line if run else piece.line
-            run = []
-            # no label: prose, a page number… or a table row that lost its label; kept
-            # with no candidates (best_chain ignores it; sections.unlabelled may place it)
-            current = Occurrence(position, label_line, candidates, typo=typo)
-        current.numbers.append(piece)
-    if current is not None:
-        found.append(current)
+        piece = numbers[0]
+        candidates = index.match(run) if run else []
+        # a label glued to the words before it: digits glued to it, or a long digit string
+        # or a row label printed in one cell with its group's (三、本年度办理结果（一）予以公开)
+        if (
+            not candidates
+            and run
+            and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit()) or _NUMBERED.match(run[-1].text))
+        ):
+            candidates = index.match_end(run[-1].text)
+        typo = None
+        if not candidates and run and not run[-1].number:
+            candidates = index.match_typo(run[-1].text)
+            typo = run[-1].text if candidates else None
+        label_line = run[-1].line if run else piece.line
+        run = []
+        # no label: prose, a page number… or a table row that lost its label; kept
+        # with no candidates (best_chain ignores it; sections.unlabelled may place it)
+        found.append(Occurrence(position, label_line, candidates, numbers, typo=typo))
+        position += len(numbers)
     return found
 
 

@@ -98,8 +98,7 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
     for index, line in enumerate(edition.lines):
         occurrence = chosen.get(index)
         if occurrence is None:
-            for cell in line.cells:
-                report.cells[cell] = _MISSING
+            report.cells.update(dict.fromkeys(line.cells, _MISSING))
             continue
         read = read_line(line, occurrence.numbers, form.columns)
         reads.append((line, occurrence, read))
@@ -112,8 +111,7 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
             )
         if occurrence.typo:
             report.add("label_typo", occurrence.label_line, printed=occurrence.typo, label=line.label)
-        for ref, cell in zip(line.cells, read.cells):
-            report.cells[ref] = cell
+        report.cells.update(zip(line.cells, read.cells))
     pending = [read.pending for _, _, read in reads if read.pending is not None]
     if pending:
         recover.resolve(pending, report.cells, form)
@@ -121,8 +119,7 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
         if read.pending is not None:
             read.cells = recover.finish(read.pending)
             _pending_findings(report, read.pending)
-            for ref, cell in zip(line.cells, read.cells):
-                report.cells[ref] = cell
+            report.cells.update(zip(line.cells, read.cells))
         for ref, cell in zip(line.cells, read.cells):  # (the other lines' cells are in already)
             status = cell.status
             if status == "read":

@@ -35,7 +35,7 @@ def _kinds(line: Line, columns: dict[str, Column]) -> tuple[tuple[Column, ...], 
     return entry[1], entry[2]
 
 
-@dataclass
+@dataclass(slots=True)  # one per line of every report: slots make it cheaper to make
 class LineRead:
     cells: list[Cell]
     status: str  # complete | grid | filled | short | extra | empty | pending
@@ -47,6 +47,8 @@ def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> L
     width = len(line.cells)
     kinds, whole = _kinds(line, columns)
     published = list(map(_TEXT, numbers))
+    if len(numbers) >= width and "" not in published:  # nearly every line: no test below applies
+        return _complete(numbers, kinds, whole, width, published)
     if "" in published:  # a blank cell of a grid line
         if len(numbers) == width:  # blanks hold their columns
             cells = [Cell(None, p.line, "missing") if p.blank else _cell(p, kinds[i]) for i, p in enumerate(numbers)]
@@ -63,17 +65,22 @@ def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> L
         pending = collapsed(line, [p.value for p in numbers], published, numbers[-1].line)
         return LineRead([], "pending", published, pending)
     if len(numbers) >= width:
-        # (_cell's first case inlined: a plain count in an int column, nearly every cell)
-        cells = [
-            _new(Cell, (p.value, p.line, "read", None, "text", None, None))
-            if is_int and type(p.value) is int
-            else _cell(p, kind)
-            for p, kind, is_int in zip(numbers, kinds, whole)
-        ]
-        return LineRead(cells, "extra" if len(numbers) > width else "complete", published)
+        return _complete(numbers, kinds, whole, width, published)
     if len(numbers) == width - 1 and line.sums:
         return _fill_one(line, numbers, kinds, published)
     return LineRead([Cell(None, None, "missing") for _ in range(width)], "short" if numbers else "empty", published)
+
+
+def _complete(numbers: list[Piece], kinds, whole, width: int, published: list[str]) -> LineRead:
+    """A line that prints at least its cells: the first `width` numbers are its cells."""
+    # (_cell's first case inlined: a plain count in an int column, nearly every cell)
+    cells = [
+        _new(Cell, (p.value, p.line, "read", None, "text", None, None))
+        if is_int and type(p.value) is int
+        else _cell(p, kind)
+        for p, kind, is_int in zip(numbers, kinds, whole)
+    ]
+    return LineRead(cells, "extra" if len(numbers) > width else "complete", published)
 
 
 def _cell(piece: Piece, column: Column) -> Cell:
