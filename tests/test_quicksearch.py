@@ -86,3 +86,19 @@ def test_quick_search_on_every_bundled_report(path):
     text = path.read_text(encoding="utf-8", errors="replace")
     for pattern in FORM_PATTERNS + SHAPES:
         same(pattern, text)
+
+
+def test_the_pinyin_prefilter_admits_every_letter_of_the_patterns_class():
+    from goi_site.parse.normalize import _PINYIN, _PINYIN_FIRST
+
+    letters = re.compile(re.search(r"\]\)(\[[^\]]+\])", _PINYIN.pattern).group(1))  # the class after the lookbehind
+    assert {chr(c) for c in range(0x30000) if letters.fullmatch(chr(c))} == _PINYIN_FIRST
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="規數章件(（)）guīshùaGz 12\n", max_size=40))
+def test_the_pinyin_prefilter_passes_every_text_with_pinyin(text):
+    from goi_site.parse.normalize import _PINYIN, _may_hold_pinyin
+
+    if _PINYIN.search(text):
+        assert _may_hold_pinyin(text)

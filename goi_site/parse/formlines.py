@@ -227,6 +227,7 @@ class LineIndex:
         # match's answers by the texts it looks at: labels repeat in every report, and each
         # answer costs up to 2 × MAX_LABEL_PIECES key lookups on joined strings.
         self.match_memo: dict[tuple[str, ...], tuple[int, ...]] = {}
+        self.end_memo: dict[str, tuple[int, ...]] = {}
 
     def match(self, run: list[Piece]) -> tuple[int, ...]:
         """Lines whose label equals the text at the tail of `run`, longest tail first
@@ -293,8 +294,18 @@ class LineIndex:
             return []
         return [best_line]
 
-    def match_end(self, text: str) -> list[int]:
-        """Lines whose label ends `text`: a label glued to the words before it (no separators)."""
+    def match_end(self, text: str) -> tuple[int, ...]:
+        """Lines whose label ends `text`: a label glued to the words before it (no separators).
+        Remembered by text, as `match` is: each answer tries every label of the edition."""
+        found = self.end_memo.get(text)
+        if found is None:
+            found = self._match_end(text)
+            if len(self.end_memo) >= MEMO_SIZE:
+                self.end_memo.clear()
+            self.end_memo[text] = found
+        return found
+
+    def _match_end(self, text: str) -> tuple[int, ...]:
         found: list[tuple[int, int]] = []
         for keys, strict in ((self.strict, True), (self.loose, False)):
             key = match_key(text, keep_numbering=strict)
@@ -302,7 +313,7 @@ class LineIndex:
                 if key.endswith(label):
                     found.extend((len(label), i) for i in indexes)
         found.sort(key=lambda f: -f[0])
-        return list(dict.fromkeys(i for _, i in found))
+        return tuple(dict.fromkeys(i for _, i in found))
 
 
 def occurrences(stream: list[Piece], index: LineIndex) -> list[Occurrence]:

@@ -61,6 +61,20 @@ def _char_map() -> tuple[dict[str, str], re.Pattern]:
 # comes first in the pattern and the character before it is a lookbehind after it, so
 # the regex engine jumps from bracket to bracket instead of trying every character.
 _PINYIN = re.compile(r"[(（](?<=[\u3400-\u9fff][(（])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+_PINYIN_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü")  # its letter class
+
+
+def _may_hold_pinyin(text: str) -> bool:
+    """Whether a bracket stands before a pinyin letter anywhere: the only place _PINYIN can
+    match. str.find jumps between the few brackets of a report; the regex engine would
+    test its bracket class on every character (several times slower on CJK text)."""
+    for bracket in "(（":
+        at = text.find(bracket)
+        while at >= 0:
+            if text[at + 1 : at + 2] in _PINYIN_FIRST:
+                return True
+            at = text.find(bracket, at + 1)
+    return False
 
 
 @lru_cache(maxsize=4)
@@ -100,7 +114,7 @@ def normalize_lines(text: str, form: Form | None = None) -> list[str]:
     words tell a traditional mirror and whose cell asides are dropped (default: shipped)."""
     form = form if form is not None else load_form()
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if _PINYIN.search(text):
+    if _may_hold_pinyin(text) and _PINYIN.search(text):
         text = _PINYIN.sub("", text)
     text = _from_traditional(text, form)
     annotation, has_annotation = _annotation(form)
