@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 from goi_site.form.loader import CellRef, Form, Rule, load_form
 from goi_site.parse.record import Finding, Report
@@ -49,16 +50,45 @@ def _plans(edition_id: str, form: Form) -> tuple[_Plan, ...]:
     return tuple(plans)
 
 
+def _no_values(values) -> tuple:
+    return ()
+
+
+_INDEXED: dict = {}  # (edition id, form) → (the positions they were found in, getter, plans)
+
+
+def _indexed_plans(edition_id: str, form: Form | None, positions: dict) -> tuple[itemgetter, tuple]:
+    """(getter, plans): the getter takes the values of every plan's cells out of a CellMap's
+    values in one call, side after side; each plan holds where its left and right sides
+    lie in that tuple (left = [start, middle), right = [middle, end)). `positions` is the
+    CellMap's public map; one dict serves every report of an edition (record.positions_of),
+    so the indexes are found once per edition and form and the dict compared by identity."""
+    entry = _INDEXED.get((edition_id, form))
+    if entry is None or entry[0] is not positions:
+        at: list[int] = []
+        plans = []
+        for plan in _plans(edition_id, form):
+            start = len(at)
+            at.extend(positions[r] for r in plan.left)
+            middle = len(at)
+            at.extend(positions[r] for r in plan.right)
+            plans.append((plan, start, middle, len(at)))
+        at.append(0)  # never one position: itemgetter then always gives a tuple
+        getter = itemgetter(*at) if plans else _no_values  # (a form without rules: no index read)
+        entry = _INDEXED[(edition_id, form)] = (positions, getter, tuple(plans))
+    return entry[1], entry[2]
+
+
 def check_report(report: Report, form: Form | None = None) -> list[Finding]:
     """Findings of every single-report rule of `form` (default: the shipped one, for tests
     and benches; the corpus passes its form), in its order."""
     form = form if form is not None else load_form()
     findings = []
-    values = report.cells.arrays()[0]  # a CellMap: index its values directly, no Cell made
-    positions = report.cells.positions
-    for plan in _plans(report.edition, form):
-        left_values = [values[positions[r]] for r in plan.left]
-        right_values = [values[positions[r]] for r in plan.right]
+    getter, plans = _indexed_plans(report.edition, form, report.cells.positions)
+    every = getter(report.cells.arrays()[0])  # a CellMap's values directly, no Cell made
+    for plan, start, middle, end in plans:
+        left_values = every[start:middle]
+        right_values = every[middle:end]
         if None in left_values or None in right_values:
             continue  # a missing cell is already a finding; no sum is made up around it
         left, right = sum(left_values), sum(right_values)

@@ -15,14 +15,18 @@ in the form's order, each used once, maximising the cells read.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from goi_site.core.text import NUMBER_START, match_key, parse_number
 from goi_site.form.loader import Edition, Line
 
 MAX_LABEL_PIECES = 8  # a label broken over more pieces than this is not recognised
+MEMO_SIZE = 65536  # remembered label matches per edition (a few MB at most)
 
 
 class Piece(NamedTuple):  # a NamedTuple: millions are made, and they are cheap
@@ -37,13 +41,20 @@ class Piece(NamedTuple):  # a NamedTuple: millions are made, and they are cheap
         return self.number and not self.text
 
 
+# The reading loops below make pieces with `_new(Piece, (text, line, value, number, glued))`:
+# the same tuple as calling Piece, at half the cost (no Python-level __new__ with defaults).
+_new = tuple.__new__
+_IS_NUMBER = itemgetter(3)
+_TEXT = itemgetter(0)
+
+
 @dataclass
 class Occurrence:
     """A run of numbers after text whose tail matched one or more lines of the form."""
 
     position: int
     label_line: int
-    candidates: list[int]  # indexes into edition.lines
+    candidates: Sequence[int]  # indexes into edition.lines (never changed once found)
     numbers: list[Piece] = field(default_factory=list)
     typo: str | None = None  # the printed label, when it matched a form label by edit distance
     unlabelled: bool = False  # no label: placed by its labelled neighbours (sections.unlabelled)
@@ -51,7 +62,7 @@ class Occurrence:
 
 def pieces(lines: list[str]) -> list[Piece]:
     out = _pieces(lines, glued_inside=False)
-    if sum(1 for p in out if p.number) < FEW_NUMBERS:
+    if sum(map(_IS_NUMBER, out)) < FEW_NUMBERS:
         # Hardly a number stands on its own: a crawler dropped every separator, so
         # digits also sit inside words (`…数量3000003二、上年结转…`). Read again, splitting them.
         out = _pieces(lines, glued_inside=True)
@@ -67,7 +78,8 @@ def _pieces(lines: list[str], glued_inside: bool) -> list[Piece]:
     for number, line in enumerate(lines, start=1):
         if not line:
             continue
-        if "\t" in line or "|" in line:
+        # (_grid_fields's first test ahead of the call: a tab line with no empty field)
+        if ("\t" in line and ("\t\t" in line or line.rstrip(" \r\n")[-1:] == "\t")) or "|" in line:
             fields = _grid_fields(line)
             if fields is not None:
                 _grid_pieces(fields, number, out)
@@ -80,15 +92,15 @@ def _pieces(lines: list[str], glued_inside: bool) -> list[Piece]:
                 if text[-1] in DIGITS or (glued_inside and _GLUED_INSIDE.search(text)):
                     _glued_pieces(text, number, append, glued_inside)
                 else:
-                    append(Piece(text, number))
+                    append(_new(Piece, (text, number, None, False, False)))
                 continue
             cell = parse_number(text)
             if cell is not None:
-                append(Piece(text, number, cell.value, True))
+                append(_new(Piece, (text, number, cell.value, True, False)))
             elif text[-1] in DIGITS:  # `2.其他法律行政法规禁止公开0000000`
                 _glued_pieces(text, number, append, glued_inside)
             else:
-                append(Piece(text, number))
+                append(_new(Piece, (text, number, None, False, False)))
     return out
 
 
@@ -97,15 +109,15 @@ def _piece(text: str, number: int, append) -> None:
         if text[-1] in DIGITS or _GLUED_INSIDE.search(text):
             _glued_pieces(text, number, append, True)
         else:
-            append(Piece(text, number))
+            append(_new(Piece, (text, number, None, False, False)))
         return
     cell = parse_number(text)
     if cell is not None:
-        append(Piece(text, number, cell.value, True))
+        append(_new(Piece, (text, number, cell.value, True, False)))
     elif text[-1] in DIGITS:
         _glued_pieces(text, number, append, True)
     else:
-        append(Piece(text, number))
+        append(_new(Piece, (text, number, None, False, False)))
 
 
 DIGITS = frozenset("0123456789")
@@ -127,11 +139,11 @@ def _glued_pieces(text: str, number: int, append, inside: bool = True) -> None:
         if not inside and end < len(text):
             continue  # in a report that prints separators, only digits that end a word
         if match.start(1) > start:
-            append(Piece(text[start : match.start(1)], number))
-        append(Piece(digits, number, int(digits), True, True))
+            append(_new(Piece, (text[start : match.start(1)], number, None, False, False)))
+        append(_new(Piece, (digits, number, int(digits), True, True)))
         start = end
     if start < len(text):
-        append(Piece(text[start:], number))
+        append(_new(Piece, (text[start:], number, None, False, False)))
 
 
 def _grid_fields(line: str) -> list[str] | None:
@@ -176,7 +188,7 @@ def _grid_pieces(fields: list[str], number: int, out: list[Piece]) -> None:
     for field_text in fields:
         words = field_text.split()
         if not words:
-            append(Piece("", number, None, True))
+            append(_new(Piece, ("", number, None, True, False)))
             continue
         for text in words:
             _piece(text, number, append)
@@ -212,9 +224,24 @@ class LineIndex:
             (label, indexes, max(1, len(label) // 4), frozenset(label)) for label, indexes in self.loose.items()
         ]
         self.typo_memo: dict[str, list[int]] = {}  # prose repeats (dates, 年, page numbers)
+        # match's answers by the texts it looks at: labels repeat in every report, and each
+        # answer costs up to 2 × MAX_LABEL_PIECES key lookups on joined strings.
+        self.match_memo: dict[tuple[str, ...], tuple[int, ...]] = {}
+        self.end_memo: dict[str, tuple[int, ...]] = {}
 
-    def match(self, run: list[Piece]) -> list[int]:
-        """Lines whose label equals the text at the tail of `run`, longest tail first."""
+    def match(self, run: list[Piece]) -> tuple[int, ...]:
+        """Lines whose label equals the text at the tail of `run`, longest tail first
+        (one tuple per distinct tail, shared: never changed by its users)."""
+        texts = tuple(map(_TEXT, run[-MAX_LABEL_PIECES:]))
+        found = self.match_memo.get(texts)
+        if found is None:
+            found = self._match(run)
+            if len(self.match_memo) >= MEMO_SIZE:
+                self.match_memo.clear()  # prose tails never recur; keep memory bounded
+            self.match_memo[texts] = found
+        return found
+
+    def _match(self, run: list[Piece]) -> tuple[int, ...]:
         found: list[int] = []
         joined = ""
         for size in range(1, min(len(run), MAX_LABEL_PIECES) + 1):
@@ -223,7 +250,7 @@ class LineIndex:
                 found.append(index)
             for index in self.loose.get(match_key(joined), ()):
                 found.append(index)
-        return list(dict.fromkeys(reversed(found)))
+        return tuple(dict.fromkeys(reversed(found)))
 
     def match_typo(self, text: str) -> list[int]:
         """The one line whose label is nearest `text` by edit distance, by a clear margin.
@@ -267,8 +294,18 @@ class LineIndex:
             return []
         return [best_line]
 
-    def match_end(self, text: str) -> list[int]:
-        """Lines whose label ends `text`: a label glued to the words before it (no separators)."""
+    def match_end(self, text: str) -> tuple[int, ...]:
+        """Lines whose label ends `text`: a label glued to the words before it (no separators).
+        Remembered by text, as `match` is: each answer tries every label of the edition."""
+        found = self.end_memo.get(text)
+        if found is None:
+            found = self._match_end(text)
+            if len(self.end_memo) >= MEMO_SIZE:
+                self.end_memo.clear()
+            self.end_memo[text] = found
+        return found
+
+    def _match_end(self, text: str) -> tuple[int, ...]:
         found: list[tuple[int, int]] = []
         for keys, strict in ((self.strict, True), (self.loose, False)):
             key = match_key(text, keep_numbering=strict)
@@ -276,43 +313,43 @@ class LineIndex:
                 if key.endswith(label):
                     found.extend((len(label), i) for i in indexes)
         found.sort(key=lambda f: -f[0])
-        return list(dict.fromkeys(i for _, i in found))
+        return tuple(dict.fromkeys(i for _, i in found))
 
 
 def occurrences(stream: list[Piece], index: LineIndex) -> list[Occurrence]:
+    """Every run of numbers with the lines of the form its label matches, in stream order.
+
+    The stream alternates runs of text pieces and runs of numbers (groupby splits it at
+    C speed); a run of numbers is one occurrence, labelled by the text run just before it."""
     found: list[Occurrence] = []
-    run: list[Piece] = []
-    current: Occurrence | None = None
-    for position, piece in enumerate(stream):
-        if not piece.number:
-            if current is not None:
-                found.append(current)
-                current = None
-                run = []
-            run.append(piece)
+    run: list[Piece] = []  # the text just before the numbers (none at the very start)
+    position = 0
+    for is_number, group in groupby(stream, _IS_NUMBER):
+        numbers = list(group)
+        if not is_number:
+            run = numbers
+            position += len(numbers)
             continue
-        if current is None:
-            candidates = index.match(run) if run else []
-            # a label glued to the words before it: digits glued to it, or a long digit string
-            # or a row label printed in one cell with its group's (三、本年度办理结果（一）予以公开)
-            if (
-                not candidates
-                and run
-                and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit()) or _NUMBERED.match(run[-1].text))
-            ):
-                candidates = index.match_end(run[-1].text)
-            typo = None
-            if not candidates and run and not run[-1].number:
-                candidates = index.match_typo(run[-1].text)
-                typo = run[-1].text if candidates else None
-            label_line = run[-1].line if run else piece.line
-            run = []
-            # no label: prose, a page number… or a table row that lost its label; kept
-            # with no candidates (best_chain ignores it; sections.unlabelled may place it)
-            current = Occurrence(position, label_line, candidates, typo=typo)
-        current.numbers.append(piece)
-    if current is not None:
-        found.append(current)
+        piece = numbers[0]
+        candidates = index.match(run) if run else []
+        # a label glued to the words before it: digits glued to it, or a long digit string
+        # or a row label printed in one cell with its group's (三、本年度办理结果（一）予以公开)
+        if (
+            not candidates
+            and run
+            and (piece.glued or (len(piece.text) >= 5 and piece.text.isdigit()) or _NUMBERED.match(run[-1].text))
+        ):
+            candidates = index.match_end(run[-1].text)
+        typo = None
+        if not candidates and run and not run[-1].number:
+            candidates = index.match_typo(run[-1].text)
+            typo = run[-1].text if candidates else None
+        label_line = run[-1].line if run else piece.line
+        run = []
+        # no label: prose, a page number… or a table row that lost its label; kept
+        # with no candidates (best_chain ignores it; sections.unlabelled may place it)
+        found.append(Occurrence(position, label_line, candidates, numbers, typo=typo))
+        position += len(numbers)
     return found
 
 
@@ -335,6 +372,57 @@ def best_chain(found: list[Occurrence], lines: tuple[Line, ...]) -> dict[int, Oc
     table row beats a label quoted in prose. Ties go to the earlier occurrence.
     """
     items = [(o, line) for o in found for line in o.candidates]
+    chosen: dict[int, Occurrence] = {}
+    if not items:
+        return chosen
+    if all(a.position < b.position for a, b in zip(found, found[1:])):
+        best, back = _chain_scores(found, items, lines)
+    else:  # not in document order (never from `occurrences`): compare every pair
+        best, back = _chain_scores_pairwise(items, lines)
+    i = best.index(max(best))  # the best score, the earliest item on a tie
+    while i >= 0:
+        occ, line = items[i]
+        chosen[line] = occ
+        i = back[i]
+    return chosen
+
+
+def _chain_scores(found: list[Occurrence], items: list, lines: tuple[Line, ...]) -> tuple[list[int], list[int]]:
+    """best_chain's scores and back links, for occurrences in document order.
+
+    The same as comparing every pair (`_chain_scores_pairwise`), without the quadratic
+    loop: an item's parent is the best-scoring item of an earlier occurrence on an
+    earlier line of the form, the earliest one on a tie. `top[line]` holds that best over
+    the occurrences done so far, as one integer `score * size - item` (a higher score,
+    then an earlier item, is a larger number), so the parent is max(top[:line]).
+    """
+    size = len(items) + 1
+    top = [-1] * (max(line for _, line in items) + 1)  # -1: no item on that line yet
+    best: list[int] = []
+    back: list[int] = []
+    done = 0
+    for occ in found:
+        count = len(occ.numbers)
+        for line in occ.candidates:
+            weight = min(count, len(lines[line].cells)) + 1
+            key = max(top[:line]) if line else -1
+            if key < 0:
+                best.append(weight)
+                back.append(-1)
+            else:
+                score = -(-key // size)
+                best.append(score + weight)
+                back.append(score * size - key)
+        for k in range(done, len(best)):  # this occurrence's items become possible parents
+            line = items[k][1]
+            key = best[k] * size - k
+            if key > top[line]:
+                top[line] = key
+        done = len(best)
+    return best, back
+
+
+def _chain_scores_pairwise(items: list, lines: tuple[Line, ...]) -> tuple[list[float], list[int]]:
     best: list[float] = []
     back: list[int] = []
     for i, (occ, line) in enumerate(items):
@@ -347,15 +435,7 @@ def best_chain(found: list[Occurrence], lines: tuple[Line, ...]) -> dict[int, Oc
                 score, parent = best[j] + weight, j
         best.append(score)
         back.append(parent)
-    chosen: dict[int, Occurrence] = {}
-    if not items:
-        return chosen
-    i = max(range(len(items)), key=lambda k: (best[k], -k))
-    while i >= 0:
-        occ, line = items[i]
-        chosen[line] = occ
-        i = back[i]
-    return chosen
+    return best, back
 
 
 def chain_weight(chosen: dict[int, Occurrence], lines: tuple[Line, ...]) -> float:

@@ -39,8 +39,10 @@ def parse_text(
     divisions = divisions if divisions is not None else load_divisions()
     lines = normalize_lines(text, form)
     stream = pieces(lines)
-    compact = "".join(p.text for p in stream if not p.number)  # the text without spaces, for markers
-    edition, chosen, guessed = _choose_edition(form, stream, compact, _year_hint(lines, meta))
+    compact = "".join([p.text for p in stream if not p.number])  # the text without spaces, for markers
+    title = find_title(lines)  # read once: the year hint and the identity both use it
+    year_hint = meta.year if meta is not None else title[3]
+    edition, chosen, guessed = _choose_edition(form, stream, compact, year_hint)
     if not chosen:
         raise ReportError(
             "no statistical table of the annual report form was found "
@@ -49,17 +51,11 @@ def parse_text(
     report = Report(source=source, edition=edition.id, cells={}, findings=[])
     _fill_cells(form, report, edition, chosen, stream)
     report.cells = CellMap(edition, report.cells)
-    _identify(form, report, lines, meta, divisions)
+    _identify(form, report, lines, meta, divisions, title)
     check_prose(report, lines, form)
     if guessed:
         report.add("edition_guessed", edition=edition.id, form=form)
     return report
-
-
-def _year_hint(lines: list[str], meta: Metadata | None) -> int | None:
-    if meta is not None:
-        return meta.year
-    return find_title(lines)[3]
 
 
 def _choose_edition(form: Form, stream, compact: str, year: int | None) -> tuple[Edition, dict[int, Occurrence], bool]:
@@ -102,8 +98,7 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
     for index, line in enumerate(edition.lines):
         occurrence = chosen.get(index)
         if occurrence is None:
-            for cell in line.cells:
-                report.cells[cell] = Cell(None, None, "missing")
+            report.cells.update(dict.fromkeys(line.cells, _MISSING))
             continue
         read = read_line(line, occurrence.numbers, form.columns)
         reads.append((line, occurrence, read))
@@ -117,8 +112,7 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
             )
         if occurrence.typo:
             report.add("label_typo", occurrence.label_line, printed=occurrence.typo, label=line.label, form=form)
-        for ref, cell in zip(line.cells, read.cells):
-            report.cells[ref] = cell
+        report.cells.update(zip(line.cells, read.cells))
     pending = [read.pending for _, _, read in reads if read.pending is not None]
     if pending:
         recover.resolve(pending, report.cells, form)
@@ -126,16 +120,24 @@ def _fill_cells(form: Form, report: Report, edition: Edition, chosen: dict[int, 
         if read.pending is not None:
             read.cells = recover.finish(read.pending)
             _pending_findings(form, report, read.pending)
-        for ref, cell in zip(line.cells, read.cells):
-            report.cells[ref] = cell
-            if cell.status == "placeholder":
+            report.cells.update(zip(line.cells, read.cells))
+        for ref, cell in zip(line.cells, read.cells):  # (the other lines' cells are in already)
+            status = cell.status
+            if status == "read":
+                continue
+            if status == "placeholder":
                 placeholders.append(f"{cell.raw}@{cell.line}")
-            elif cell.status == "invalid":
+            elif status == "invalid":
                 report.add("invalid_number", cell.line, cell=_label(form, ref), raw=cell.raw, form=form)
-        _line_findings(form, report, line, occurrence, read)
+        if read.status not in _QUIET:
+            _line_findings(form, report, line, occurrence, read)
     if placeholders:
         report.add("placeholder_cell", count=len(placeholders), cells=" ".join(placeholders[:5]), form=form)
     _missing_findings(form, report, edition, chosen, _printed_as_group(edition, chosen, stream))
+
+
+_MISSING = Cell(None, None, "missing")  # a cell is an immutable tuple: one serves every missing cell
+_QUIET = frozenset({"complete", "pending"})  # line statuses _line_findings says nothing about
 
 
 def _pending_findings(form: Form, report: Report, p) -> None:
@@ -273,9 +275,12 @@ def _missing_findings(
             )
 
 
-def _identify(form: Form, report: Report, lines: list[str], meta: Metadata | None, table: DivisionTable) -> None:
+def _identify(
+    form: Form, report: Report, lines: list[str], meta: Metadata | None, table: DivisionTable, found: tuple
+) -> None:
+    """Title, year, region and agency; `found` is find_title(lines)."""
     text = "".join(lines)
-    title, title_line, titled_agency, title_year = find_title(lines)
+    title, title_line, titled_agency, title_year = found
     report.title, report.title_line, report.agency_as_titled = title, title_line, titled_agency
     if title is None:
         report.add("no_title", form=form)

@@ -83,22 +83,24 @@ class CellMap(Mapping):
         self._index = positions
         size = len(positions)
         values: list = [None] * size
-        lines = array("i", bytes(4 * size))
+        lines = [0] * size
         status = bytearray(b"\xff" * size)  # 255: the cell is not in this report
         raw = {}
         provenance = {}  # sparse: most cells are read from text and carry the default
-        for ref, cell in cells.items():
+        code = _CODE
+        # (a Cell unpacked at once: this loop runs for every cell of every report read)
+        for ref, (value, line, state, printed, source, confidence, rule) in cells.items():
             i = positions[ref]
-            values[i] = cell.value
-            lines[i] = cell.line or 0
-            status[i] = _CODE[cell.status]
-            if cell.raw is not None and cell.status != "read":
-                raw[i] = cell.raw
-            extra = (cell.source, cell.confidence, cell.rule)
-            if extra != _DEFAULT_PROVENANCE:
-                provenance[i] = extra
+            values[i] = value
+            if line:
+                lines[i] = line
+            status[i] = code[state]
+            if printed is not None and state != "read":
+                raw[i] = printed
+            if source != "text" or confidence is not None or rule is not None:  # not _DEFAULT_PROVENANCE
+                provenance[i] = (source, confidence, rule)
         self.edition = edition
-        self._values, self._lines, self._status, self._raw = tuple(values), lines, bytes(status), raw
+        self._values, self._lines, self._status, self._raw = tuple(values), array("i", lines), bytes(status), raw
         self._provenance = provenance
 
     def __getitem__(self, ref) -> Cell:

@@ -13,14 +13,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from goi_site.form.loader import Column, Line
 from goi_site.parse.formlines import Piece
 from goi_site.parse.record import Cell
 from goi_site.parse.recover import Pending, collapsed, either, run_together
 
+_TEXT = itemgetter(0)  # Piece.text
+_new = tuple.__new__  # Cell(...) without NamedTuple's Python-level __new__: the same tuple
+_KINDS: dict[int, tuple] = {}  # id(line) → (line, its column kinds, whether each is an int column)
 
-@dataclass
+
+def _kinds(line: Line, columns: dict[str, Column]) -> tuple[tuple[Column, ...], tuple[bool, ...]]:
+    """The columns of a line's cells, worked out once per line of the form (a form is
+    loaded once per run; the line is kept in the entry, so its id stays its own)."""
+    entry = _KINDS.get(id(line))
+    if entry is None or entry[0] is not line or entry[3] is not columns:
+        kinds = tuple(columns[c.column] for c in line.cells)  # shared by every read: immutable
+        entry = _KINDS[id(line)] = (line, kinds, tuple(k.type == "int" for k in kinds), columns)
+    return entry[1], entry[2]
+
+
+@dataclass(slots=True)  # one per line of every report: slots make it cheaper to make
 class LineRead:
     cells: list[Cell]
     status: str  # complete | grid | filled | short | extra | empty | pending
@@ -30,8 +45,10 @@ class LineRead:
 
 def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> LineRead:
     width = len(line.cells)
-    kinds = [columns[c.column] for c in line.cells]
-    published = [p.text for p in numbers]
+    kinds, whole = _kinds(line, columns)
+    published = list(map(_TEXT, numbers))
+    if len(numbers) >= width and "" not in published:  # nearly every line: no test below applies
+        return _complete(numbers, kinds, whole, width, published)
     if "" in published:  # a blank cell of a grid line
         if len(numbers) == width:  # blanks hold their columns
             cells = [Cell(None, p.line, "missing") if p.blank else _cell(p, kinds[i]) for i, p in enumerate(numbers)]
@@ -48,11 +65,22 @@ def read_line(line: Line, numbers: list[Piece], columns: dict[str, Column]) -> L
         pending = collapsed(line, [p.value for p in numbers], published, numbers[-1].line)
         return LineRead([], "pending", published, pending)
     if len(numbers) >= width:
-        cells = [_cell(p, kinds[i]) for i, p in enumerate(numbers[:width])]
-        return LineRead(cells, "extra" if len(numbers) > width else "complete", published)
+        return _complete(numbers, kinds, whole, width, published)
     if len(numbers) == width - 1 and line.sums:
         return _fill_one(line, numbers, kinds, published)
     return LineRead([Cell(None, None, "missing") for _ in range(width)], "short" if numbers else "empty", published)
+
+
+def _complete(numbers: list[Piece], kinds, whole, width: int, published: list[str]) -> LineRead:
+    """A line that prints at least its cells: the first `width` numbers are its cells."""
+    # (_cell's first case inlined: a plain count in an int column, nearly every cell)
+    cells = [
+        _new(Cell, (p.value, p.line, "read", None, "text", None, None))
+        if is_int and type(p.value) is int
+        else _cell(p, kind)
+        for p, kind, is_int in zip(numbers, kinds, whole)
+    ]
+    return LineRead(cells, "extra" if len(numbers) > width else "complete", published)
 
 
 def _cell(piece: Piece, column: Column) -> Cell:
@@ -68,7 +96,7 @@ def _cell(piece: Piece, column: Column) -> Cell:
     return Cell(value, piece.line, "read")
 
 
-def _fill_one(line: Line, numbers: list[Piece], kinds: list[Column], published: list[str]) -> LineRead:
+def _fill_one(line: Line, numbers: list[Piece], kinds: tuple[Column, ...], published: list[str]) -> LineRead:
     width = len(line.cells)
     given = [_cell(p, kinds[i]).value for i, p in enumerate(numbers)]
     readings: list[tuple[list, int]] = []  # (values, position of the dropped cell)
