@@ -33,15 +33,14 @@ def report_to_json(report: Report) -> dict:
         "source": {"file": report.source, "sha256": report.sha256, "encoding": report.encoding, **report.meta},
     }
     lines: dict = {}
-    cell_at = _reader(report)
+    read = _reader(report)
     for table_id, top_level, rows in _plan(form, edition):
         values: dict = {}
         where: dict = {}
-        for row, columns in rows:
-            values[row] = row_values = {}
-            where[row] = row_lines = {}
-            for column, ref in columns:
-                row_values[column], row_lines[column] = cell_at(ref)
+        for row, columns, refs in rows:
+            numbers, at = read(refs)
+            values[row] = dict(zip(columns, numbers))
+            where[row] = dict(zip(columns, at))
         if top_level:
             out.update(values)
             lines.update(where)
@@ -64,43 +63,56 @@ def report_to_json(report: Report) -> dict:
 
 
 def _plan(form, edition) -> list:
-    """(table id, at top level, [(row, [(column, cell)])]) of an edition, in the form's
-    order: made once per edition (a corpus of 50,000 reports shares a few)."""
+    """(table id, at top level, [(row, its columns, their cells)]) of an edition, in the
+    form's order: made once per edition (a corpus of 50,000 reports shares a few)."""
     key = (id(form), edition.id)
     plan = _PLANS.get(key)
     if plan is None or plan[0] is not edition:
-        tables = [
-            (
-                table_id,
-                table.groups_at_top_level,
-                [
-                    (row, [(column, CellRef(table_id, row, column)) for column in edition.columns(table_id, row)])
-                    for row in edition.rows(table_id)
-                ],
-            )
-            for table_id, table in form.tables.items()
-        ]
+        tables = []
+        for table_id, table in form.tables.items():
+            rows = []
+            for row in edition.rows(table_id):
+                columns = edition.columns(table_id, row)
+                rows.append((row, columns, [CellRef(table_id, row, column) for column in columns]))
+            tables.append((table_id, table.groups_at_top_level, rows))
         plan = _PLANS[key] = (edition, tables)
     return plan[1]
 
 
 _PLANS: dict = {}
+_POSITIONS: dict = {}
+
+
+def _positions_of(index: dict) -> dict:
+    """id(a plan's list of cells) → their positions in a CellMap's arrays, per positions
+    table (the reports of an edition share one)."""
+    cached = _POSITIONS.get(id(index))
+    if cached is None or cached[0] is not index:
+        cached = _POSITIONS[id(index)] = (index, {})
+    return cached[1]
 
 
 def _reader(report: Report):
-    """cell → (value as JSON, source line): from a CellMap's arrays without making a Cell
-    per cell (the downloads' JSON reads ten million); a missing cell is a KeyError either way."""
+    """cells → (their values as JSON, their source lines). A CellMap holding every cell of
+    its edition is read from its arrays, without making a Cell per cell (the downloads'
+    JSON reads ten million); otherwise cell by cell (a missing cell is a KeyError)."""
     cells = report.cells
-    if not isinstance(cells, CellMap):
-        return lambda ref: (_number(cells[ref].value), cells[ref].line)
-    values, lines, status, _ = cells.arrays()
-    index = cells.positions
+    if isinstance(cells, CellMap):
+        values, lines, status, _ = cells.arrays()
+        if 255 not in status:
+            at = _positions_of(cells.positions)
+            values = [v if v is None or type(v) is int else _number(v) for v in values]
 
-    def cell_at(ref):
-        i = index[ref]
-        if status[i] == 255:
-            raise KeyError(ref)
-        value = values[i]
-        return (value if value is None or type(value) is int else _number(value)), (lines[i] or None)
+            def read(refs):
+                where = at.get(id(refs))
+                if where is None:
+                    where = at[id(refs)] = [cells.positions[ref] for ref in refs]
+                return [values[i] for i in where], [lines[i] or None for i in where]
 
-    return cell_at
+            return read
+
+    def read_cells(refs):
+        found = [cells[ref] for ref in refs]
+        return [_number(c.value) for c in found], [c.line for c in found]
+
+    return read_cells
