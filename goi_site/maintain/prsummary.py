@@ -20,7 +20,8 @@ from goi_site.core.textsafe import finalize, link_url
 from goi_site.corpus.load import Corpus, load_corpus
 from goi_site.form.loader import CellRef, load_form
 from goi_site.parse.record import Report
-from goi_site.publish.views import headline_specs, headline_values
+from goi_site.publish.frameviews import report_headlines
+from goi_site.publish.views import headline_specs
 
 
 def changed_reports(base: str, data_dir: Path) -> list[Path]:
@@ -121,7 +122,7 @@ def summary_markdown(corpus: Corpus) -> str:
     )
     env.filters["link_url"] = link_url
     form = load_form()
-    rows = [(r, headline_values(r), form_tables(r)) for r in corpus.reports]
+    rows = [(r, values, form_tables(r)) for r, values in zip(corpus.reports, report_headlines(corpus.reports))]
     return env.get_template("summary.md.j2").render(
         rows=rows, specs=headline_specs(), failures=corpus.failures, editions=form.editions
     )

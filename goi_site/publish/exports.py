@@ -132,7 +132,9 @@ def write_downloads(
     for frames in _timed_chunks(reports, root, timings):
         typed.append(frames, timings)
         if keep is not None:
-            keep.append(Frames(frames.values.iloc[:0], frames.reports, frames.findings, frames.indicators))
+            keep.append(
+                Frames(frames.values.iloc[:0], frames.reports, frames.findings, frames.indicators, ratios=frames.ratios)
+            )
     written = csv_job.result()
     if written is None:
         raise OSError("writing the CSV and JSON downloads failed")
