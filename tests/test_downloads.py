@@ -344,7 +344,7 @@ def test_readme_pandas_example_runs(downloads, tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- readme-example:start -->")[1].split("<!-- readme-example:end -->")[0]
     code = block.split("```python")[1].split("```")[0]
-    assert len([line for line in code.strip().splitlines() if not line.startswith("import")]) == 3
+    assert len([line for line in code.strip().splitlines() if line.strip() and not line.startswith("import")]) == 3
     (tmp_path / "site").mkdir()
     shutil.copytree(downloads, tmp_path / "site" / "downloads")
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
