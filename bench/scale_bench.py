@@ -106,7 +106,7 @@ def measure(n: int) -> dict:
 def table(rows: list[dict]) -> str:
     head = (
         "| agencies × years | reports | parse (cold) | build wall | parse · checks · csv · pages · charts · mkdocs (s) "
-        "| downloads: frames · CSV · Parquet · SQLite · .xlsx, wall (CPU) s "
+        "| downloads, two processes: [frames · Parquet · SQLite · .xlsx] beside [frames · CSV · JSON], wall (CPU) s "
         "| peak memory | site | agency page avg / max | search index | rebuild +1 report |"
     )
     lines = [head, "|" + "---|" * 11]
@@ -114,8 +114,9 @@ def table(rows: list[dict]) -> str:
         s = r["stages"]
         split = " · ".join(f"{s.get(k, 0):.0f}" for k in ("parse", "checks", "csv", "pages", "charts", "mkdocs"))
         d = r.get("downloads", {})
-        formats = " · ".join(
-            f"{d.get(k, 0):.1f} ({d.get(k + '_cpu', 0):.1f})" for k in ("frames", "csv", "parquet", "sqlite", "xlsx")
+        formats = " beside ".join(
+            "[" + " · ".join(f"{d.get(k, 0):.1f} ({d.get(k + '_cpu', 0):.1f})" for k in keys) + "]"
+            for keys in (("frames", "parquet", "sqlite", "xlsx"), ("csv_frames", "csv", "json"))
         )
         lines.append(
             f"| {r['agencies']:,} × {YEARS} | {r['reports']:,} | {r['parse_rate']:,.0f} reports/s | {r['wall']:.0f} s "

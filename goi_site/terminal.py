@@ -7,7 +7,8 @@ import unicodedata
 from goi_site.corpus.load import Corpus
 from goi_site.form.loader import Form, load_form
 from goi_site.parse.record import Report
-from goi_site.publish.views import headline_values, key_headline
+from goi_site.publish.frameviews import report_headlines
+from goi_site.publish.views import key_headline
 
 
 def _width(text: str) -> int:
@@ -34,7 +35,7 @@ def render_summary(corpus: Corpus, form: Form | None = None) -> str:
     form = form if form is not None else load_form()  # an entry point (CLI, tests): shipped by default
     key = key_headline(form)  # the headline figure shown per report (headlines.yml `key: true`)
     rows = []
-    for r in corpus.reports:
+    for r, values in zip(corpus.reports, report_headlines(corpus.reports, form)):
         counts = {s: sum(1 for f in r.findings if f.severity == s) for s in ("error", "warning", "info")}
         rows.append(
             [
@@ -43,7 +44,7 @@ def render_summary(corpus: Corpus, form: Form | None = None) -> str:
                 _fmt(r.year),
                 r.edition,
                 " ".join(r.region.path()) or "?",
-                _fmt(headline_values(r, form)[key]),
+                _fmt(values[key]),
                 str(counts["error"]),
                 str(counts["warning"]),
                 str(counts["info"]),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from goi_site.form.loader import CellRef
+from goi_site.form.loader import CellRef, load_form
 from goi_site.parse.record import Cell, CellMap, Finding, Report
 from goi_site.publish.charts import chart_kinds
 from goi_site.publish.frames import build_frames
@@ -83,5 +83,31 @@ def test_the_chunks_the_downloads_are_written_from_make_the_pages_frames():
     joined, whole = whole_frames(chunks), build_frames(reports, Path("."))
     for name in ("wide", "findings", "indicators"):
         pd.testing.assert_frame_equal(joined.table(name), whole.table(name))
+    pd.testing.assert_frame_equal(joined.ratios, whole.ratios)
     f = Figures(joined, reports)
     assert [f.cell(r, NEW) for r in reports] == [1, 2] * 3 and f.attention_total() == 2
+
+
+def test_a_percentage_headline_is_the_frames_ratio_unrounded():
+    from goi_site.publish.indicators import load_indicators
+
+    rate = load_indicators(load_form())["disclosure_rate"]
+    cells = {ref: Cell(1 if k == 0 else 0, 3) for k, ref in enumerate(rate.numerator)}
+    cells.update({ref: Cell(3 if k == 0 else 0, 4) for k, ref in enumerate(rate.denominator)})
+    reports = [Report("a/2021.txt", "2021", CellMap("2021", cells), [], agency="a", agency_id="a", year=2021)]
+    frames = build_frames(reports, Path("."))
+    assert frames.indicators.loc[0, "disclosure_rate"] == 0.333333  # published rounded
+    assert frames.ratios.loc[0, "disclosure_rate"] == 1 / 3
+    frames.ratios.loc[0, "disclosure_rate"] = 0.25  # the page's figure is the frame's, not recomputed
+    assert Figures(frames, reports).indicator(reports[0], rate) == 0.25
+    assert Figures(build_frames(reports, Path(".")), reports).headlines(reports[0], headline_specs())[
+        "disclosure_rate"
+    ] == pytest.approx(1 / 3, abs=0)
+
+
+def test_the_pr_summary_and_terminal_headlines_are_the_pages():
+    from goi_site.publish.frameviews import report_headlines
+
+    reports = [report("a", 2021, 7), report("b", 2021, None)]
+    assert report_headlines(reports, load_form()) == [figures(reports).headlines(r, headline_specs()) for r in reports]
+    assert [h["new"] for h in report_headlines(reports, load_form())] == [7, None]

@@ -59,3 +59,17 @@ def test_background_reports_failure_and_success(tmp_path):
     assert Background(target.write_text, "here", parallel=False).wait() and target.read_text() == "here"
     if can_fork():
         assert not Background(_fail).wait()
+
+
+def _big(n):
+    return list(range(n))
+
+
+def test_background_returns_the_result_either_way():
+    # larger than a pipe's buffer: the parent reads before it joins, or both would wait
+    for parallel in (True, False):
+        job = Background(_big, 200_000, parallel=parallel)
+        assert job.result() == list(range(200_000))
+        assert job.wait()
+    if can_fork():
+        assert Background(_fail).result() is None

@@ -59,18 +59,38 @@ def parallel_map(
 
 class Background:
     """A function run in a forked process while this one goes on; `wait()` is True when it
-    succeeded. Run here and now instead when not worth a process (or fork is missing)."""
+    succeeded, `result()` is what it returned (pickled back through a pipe). Run here and
+    now instead when not worth a process (or fork is missing)."""
 
     def __init__(self, function: Callable, *args, parallel: bool = True):
-        self.process = None
+        self.process, self.value, self.ok = None, None, True
         if parallel and can_fork():
-            self.process = multiprocessing.get_context("fork").Process(target=function, args=args)
+            context = multiprocessing.get_context("fork")
+            self.pipe, child = context.Pipe(duplex=False)
+            self.process = context.Process(target=_run_and_send, args=(child, function, args))
             self.process.start()
+            child.close()
         else:
-            function(*args)
+            self.value = function(*args)
 
     def wait(self) -> bool:
         if self.process is None:
-            return True
+            return self.ok
+        try:
+            self.value = self.pipe.recv()  # before join: a large result would block the child
+        except EOFError:  # the child died before sending (an exception, a signal)
+            self.ok = False
+        self.pipe.close()
         self.process.join()
-        return self.process.exitcode == 0
+        self.ok = self.ok and self.process.exitcode == 0
+        self.process = None
+        return self.ok
+
+    def result(self):
+        """The function's return value (after waiting); None when it failed."""
+        return self.value if self.wait() else None
+
+
+def _run_and_send(pipe, function, args) -> None:
+    pipe.send(function(*args))
+    pipe.close()

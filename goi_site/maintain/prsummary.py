@@ -18,8 +18,9 @@ from goi_site.core.textsafe import link_url
 from goi_site.corpus.load import Corpus, load_corpus
 from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Report
+from goi_site.publish.frameviews import report_headlines
 from goi_site.publish.templating import template_env
-from goi_site.publish.views import headline_specs, headline_values
+from goi_site.publish.views import headline_specs
 
 
 def changed_reports(base: str, data_dir: Path) -> list[Path]:
@@ -114,7 +115,9 @@ def summary_markdown(corpus: Corpus, form: Form | None = None) -> str:
     env = template_env(html=False)
     env.filters["link_url"] = link_url
     form = form if form is not None else load_form()
-    rows = [(r, headline_values(r, form), form_tables(r, form)) for r in corpus.reports]
+    rows = [
+        (r, values, form_tables(r, form)) for r, values in zip(corpus.reports, report_headlines(corpus.reports, form))
+    ]
     return env.get_template("summary.md.j2").render(
         rows=rows, specs=headline_specs(form), failures=corpus.failures, editions=form.editions
     )

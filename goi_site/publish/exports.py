@@ -110,7 +110,9 @@ def write_downloads(
 ) -> tuple[list[Download], list[str]]:
     """Write every download into `out`. Returns the downloads (for the page and the
     datapackage) and the files still to zip: zipped here unless `zip_now` is False.
-    `timings` (if given) gets the seconds spent per format: csv, parquet, sqlite, xlsx.
+    `timings` (if given) gets the seconds spent per format (csv, json, parquet, sqlite,
+    xlsx) and building the frames (frames; csv_frames: the CSV process's own), each with
+    its CPU seconds beside it (name_cpu).
     `keep` (a list, if given) gets each chunk's frames without its long table: the build
     reads the pages' numbers from the very frames the downloads were written from
     (frameviews.whole_frames), so they are built once and memory holds one chunk of
@@ -121,56 +123,33 @@ def write_downloads(
     catalogue = load_catalogue(form)
     tables = catalogue.tables
     w = _Writer(out)
-    # The JSON is written by a second process while this one writes the tables.
-    json_writer = Background(
-        _write_json, reports, out / catalogue.json["file"], root, form, parallel=len(reports) >= PARALLEL_FROM
-    )
+    # Two processes, each building the same frames from the same reports: a forked one writes
+    # the CSVs and then the JSON, this one the typed formats (and keeps the frames for the
+    # pages). The typed workbook's last sheet waits for the CSVs' bookkeeping (which files
+    # hold the long table). Below PARALLEL_FROM reports, the CSVs are written here first.
+    csv_job = Background(_write_csvs, reports, out, root, form, parallel=len(reports) >= PARALLEL_FROM)
     values, wide = tables["values"], tables["wide"]
     long_rows = sum(len(form.editions[r.edition].cells()) for r in reports)
-    csvs = {name: _CsvFiles(out, tables[name].fields) for name in ("values", "wide", "findings", "indicators")}
     typed = TypedWriters(out, catalogue, long_rows, form)
+    for frames in _timed_chunks(reports, root, form, timings):
+        typed.append(frames, timings)
+        if keep is not None:
+            keep.append(
+                Frames(frames.values.iloc[:0], frames.reports, frames.findings, frames.indicators, ratios=frames.ratios)
+            )
+    written = csv_job.result()
+    if written is None:
+        raise OSError("writing the CSV and JSON downloads failed")
+    if timings is not None:
+        for name, seconds in written["timings"].items():
+            timings[name] = timings.get(name, 0.0) + seconds
+    rows, agencies, whole = written["rows"], written["agencies"], written["whole"]
     whole_values = f"{values.file}.csv"
     year_file = values.raw["by_year"]["file"]
-    agency_file = wide.raw["by_agency"]["file"]
-    agencies: dict[str, tuple[str, str]] = {}  # agency id → (file, name of its latest report)
-    whole, whole_max = True, values.raw["whole_max_mb"] * 1024 * 1024
+    whole_max = values.raw["whole_max_mb"] * 1024 * 1024
     several_years = len({r.year for r in reports}) > 1
-    try:
-        chunks = frame_chunks(reports, root, form=form)
-        while True:
-            with _timed(timings, "frames"):
-                frames = next(chunks, None)
-            if frames is None:
-                break
-            with _timed(timings, "csv"):
-                rendered = Rendered(frames.values, values.fields) if len(frames.values) else None
-                if whole:
-                    csvs["values"].append(whole_values, rendered)
-                    if csvs["values"].size(whole_values) > whole_max and several_years:
-                        # past the size limit the whole table is published only split by year (the
-                        # same rows): stop writing it now rather than write gigabytes and delete them
-                        csvs["values"].drop(whole_values)
-                        whole = False
-                for year, rows in _groups(frames.values["year"]):
-                    csvs["values"].append(year_file.format(year=year) + ".csv", rendered, rows)
-                texts = {}
-                for name in ("wide", "findings", "indicators"):
-                    frame = frames.table(name)
-                    texts[name] = Rendered(frame, tables[name].fields) if len(frame) else None
-                    csvs[name].append(f"{tables[name].file}.csv", texts[name])
-                for agency_id, rows in _groups(frames.reports["agency_id"]):
-                    path = agency_file.format(agency_id=agency_id) + ".csv"
-                    csvs["wide"].append(path, texts["wide"], rows, last=True)  # a chunk holds all of an agency
-                    agencies[agency_id] = (path, frames.reports["agency"].iloc[rows].iloc[-1])
-            typed.append(frames, timings)
-            if keep is not None:
-                keep.append(Frames(frames.values.iloc[:0], frames.reports, frames.findings, frames.indicators))
-    finally:
-        for files in csvs.values():
-            files.close()
     # ---- record what was written, in the order of the downloads page --------------------------
-    rows = csvs["values"].rows
-    years = sorted(int(p.split("-")[-1].split(".")[0]) for p in rows if p != whole_values)
+    years = sorted(int(p.split("-")[-1].split(".")[0]) for p in rows["values"] if p != whole_values)
     if not whole:
         pass  # dropped above: past whole_max_mb, the per-year files hold its rows
     elif (out / whole_values).stat().st_size > whole_max and several_years:
@@ -183,7 +162,7 @@ def write_downloads(
                 whole_values,
                 values.title,
                 values.description,
-                rows.get(whole_values, 0),
+                rows["values"].get(whole_values, 0),
                 schema="values",
             )
         )
@@ -196,14 +175,14 @@ def write_downloads(
                 path,
                 split["title"].format(year=year),
                 split["description"].format(year=year),
-                rows[path],
+                rows["values"][path],
                 schema="values",
                 group="year",
             )
         )
     for name in ("wide", "findings", "indicators"):
         spec, path = tables[name], f"{tables[name].file}.csv"
-        w.record(Download(spec.resource, path, spec.title, spec.description, csvs[name].rows.get(path, 0), schema=name))
+        w.record(Download(spec.resource, path, spec.title, spec.description, rows[name].get(path, 0), schema=name))
     codebook = tables["codebook"]
     codebook_table = codebook_frame(form)
     with (out / f"{codebook.file}.csv").open("wb") as handle:
@@ -228,7 +207,7 @@ def write_downloads(
                 path,
                 by_agency["title"].format(agency=name),
                 by_agency["description"].format(agency=name),
-                csvs["wide"].rows[path],
+                rows["wide"][path],
                 schema="wide",
                 group="agency",
             )
@@ -239,8 +218,6 @@ def write_downloads(
         timings,
     ):
         w.record(download)
-    if not json_writer.wait():
-        raise OSError(f"writing {catalogue.json['file']} failed")
     j = catalogue.json
     w.record(Download(j["name"], j["file"], j["title"], j["description"], len(reports), format="json"))
     _write_datapackage(out, w.done, catalogue)
@@ -248,6 +225,63 @@ def write_downloads(
         zip_files(out, w.to_zip)
         return w.done, []
     return w.done, w.to_zip
+
+
+def _write_csvs(reports: list[Report], out: Path, root: Path, form: Form) -> dict:
+    """Every CSV of the tables (whole, per year, per agency) from the frames of consecutive
+    chunks, then the parse JSON. Returns what the downloads page needs: the rows of each
+    file, per table; each agency's file and latest name; whether the whole long table was
+    kept; and the seconds spent (csv, json, and this process's frames as csv_frames)."""
+    catalogue = load_catalogue(form)
+    tables = catalogue.tables
+    timings: dict = {}
+    values, wide = tables["values"], tables["wide"]
+    csvs = {name: _CsvFiles(out, tables[name].fields) for name in ("values", "wide", "findings", "indicators")}
+    whole_values = f"{values.file}.csv"
+    year_file = values.raw["by_year"]["file"]
+    agency_file = wide.raw["by_agency"]["file"]
+    agencies: dict[str, tuple[str, str]] = {}  # agency id → (file, name of its latest report)
+    whole, whole_max = True, values.raw["whole_max_mb"] * 1024 * 1024
+    several_years = len({r.year for r in reports}) > 1
+    try:
+        for frames in _timed_chunks(reports, root, form, timings, "csv_frames"):
+            with _timed(timings, "csv"):
+                rendered = Rendered(frames.values, values.fields) if len(frames.values) else None
+                if whole:
+                    csvs["values"].append(whole_values, rendered)
+                    if csvs["values"].size(whole_values) > whole_max and several_years:
+                        # past the size limit the whole table is published only split by year (the
+                        # same rows): stop writing it now rather than write gigabytes and delete them
+                        csvs["values"].drop(whole_values)
+                        whole = False
+                for year, rows in _groups(frames.values["year"]):
+                    csvs["values"].append(year_file.format(year=year) + ".csv", rendered, rows)
+                texts = {}
+                for name in ("wide", "findings", "indicators"):
+                    frame = frames.table(name)
+                    texts[name] = Rendered(frame, tables[name].fields) if len(frame) else None
+                    csvs[name].append(f"{tables[name].file}.csv", texts[name])
+                for agency_id, rows in _groups(frames.reports["agency_id"]):
+                    path = agency_file.format(agency_id=agency_id) + ".csv"
+                    csvs["wide"].append(path, texts["wide"], rows, last=True)  # a chunk holds all of an agency
+                    agencies[agency_id] = (path, frames.reports["agency"].iloc[rows].iloc[-1])
+    finally:
+        for files in csvs.values():
+            files.close()
+    with _timed(timings, "json"):
+        _write_json(reports, out / catalogue.json["file"], root, form)
+    return {"rows": {n: f.rows for n, f in csvs.items()}, "agencies": agencies, "whole": whole, "timings": timings}
+
+
+def _timed_chunks(reports: list[Report], root: Path, form: Form, timings: dict | None, name: str = "frames"):
+    """frame_chunks, the time spent building each chunk counted as `name`."""
+    chunks = frame_chunks(reports, root, form=form)
+    while True:
+        with _timed(timings, name):
+            frames = next(chunks, None)
+        if frames is None:
+            return
+        yield frames
 
 
 def _groups(column) -> list:

@@ -48,6 +48,9 @@ class Frames:
     # For each row of `values`: its report's row in `reports` × KEY_STRIDE + its cell's index in
     # the label table (cell_labels()); the SQLite download stores the long table by this key.
     value_keys: np.ndarray | None = None
+    # Each indicator unrounded (float64, NaN when empty), one column per indicator, one row per
+    # report: the indicators frame publishes it rounded to 6 decimals; pages sort on this one.
+    ratios: pd.DataFrame | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         """A frame by its catalogue name (values, wide, findings, indicators)."""
@@ -71,7 +74,8 @@ def build_frames(reports: list[Report], root: Path, form: Form | None = None) ->
     cells = _Cells(reports, form)
     values, keys = _values_frame(cells, reports, root, form)
     wide = _reports_frame(cells, reports, root, form)
-    return Frames(values, wide, findings_frame(reports, root, form), _indicators_frame(wide, form), keys)
+    indicators, ratios = _indicators_and_ratios(wide, form)
+    return Frames(values, wide, findings_frame(reports, root, form), indicators, keys, ratios)
 
 
 def frame_chunks(
@@ -323,15 +327,18 @@ def findings_frame(reports: list[Report], root: Path, form: Form) -> pd.DataFram
 
 
 def indicators_frame(reports: list[Report], form: Form) -> pd.DataFrame:
-    return _indicators_frame(_reports_frame(_Cells(reports, form), reports, Path("."), form), form)
+    return _indicators_and_ratios(_reports_frame(_Cells(reports, form), reports, Path("."), form), form)[0]
 
 
-def _indicators_frame(wide: pd.DataFrame, form: Form) -> pd.DataFrame:
+def _indicators_and_ratios(wide: pd.DataFrame, form: Form) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each indicator from the wide frame's columns: sum(numerator) / sum(denominator), empty
     when a cell is missing or the denominator is 0 (indicators.py says the same for one
-    report); rounded to 6 decimals by Python's round, the published figure in every format."""
+    report). The indicators frame holds it rounded to 6 decimals by Python's round, the
+    published figure in every format; the ratios frame holds it unrounded (NaN when empty),
+    the order pages rank reports in."""
     spec = table_spec("indicators", form)
     columns: dict = {name: wide[name].array for name in _IDENTITY}
+    ratios: dict = {}
     for key, indicator in load_indicators(form).items():
         top, top_missing = _sum(wide, indicator.numerator)
         bottom, bottom_missing = _sum(wide, indicator.denominator)
@@ -341,10 +348,11 @@ def _indicators_frame(wide: pd.DataFrame, form: Form) -> pd.DataFrame:
         out = np.zeros(len(wide), dtype=np.float64)
         out[~empty] = rounded
         columns[key] = pd.arrays.FloatingArray(out, empty)
+        ratios[key] = np.where(empty, np.nan, ratio)
     for f in spec.fields:
         if f.name not in columns:
             raise ValueError(f"downloads.yml: indicators column {f.name!r} is not an indicator of indicators.yml")
-    return _frame(columns, "indicators", form)
+    return _frame(columns, "indicators", form), pd.DataFrame(ratios, index=pd.RangeIndex(len(wide)))
 
 
 def _sum(wide: pd.DataFrame, refs) -> tuple[np.ndarray, np.ndarray]:

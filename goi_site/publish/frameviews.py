@@ -13,14 +13,16 @@ None for missing (never 0), an int for a whole number, a float otherwise.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 
 from goi_site.form.loader import CellRef, Form, load_form
 from goi_site.parse.record import Finding, Report
-from goi_site.publish.frames import Frames
-from goi_site.publish.views import needs_attention
+from goi_site.publish.frames import Frames, build_frames
+from goi_site.publish.indicators import load_indicators
+from goi_site.publish.views import headline_specs, needs_attention
 
 
 class FindingRow(SimpleNamespace):
@@ -38,7 +40,8 @@ def whole_frames(chunks: list) -> Frames:
         name: pd.concat([c.table(name) for c in chunks], ignore_index=True)
         for name in ("wide", "findings", "indicators")
     }
-    return Frames(chunks[0].values, joined["wide"], joined["findings"], joined["indicators"])
+    ratios = None if chunks[0].ratios is None else pd.concat([c.ratios for c in chunks], ignore_index=True)
+    return Frames(chunks[0].values, joined["wide"], joined["findings"], joined["indicators"], ratios=ratios)
 
 
 def plain(value):
@@ -77,6 +80,8 @@ class Figures:
         self._editions = _objects(self.wide["edition"])
         self._columns: dict[str, list] = {}
         self._series: dict = {}
+        self._ratios = getattr(frames, "ratios", None)
+        self._ratio_columns: dict[str, list] = {}
         self._findings = self._by_report(reports)
         self._attention = [len(needs_attention(f)) for f in self._findings]
 
@@ -129,10 +134,17 @@ class Figures:
     # ---- indicators --------------------------------------------------------------------------
 
     def indicator(self, report: Report, indicator) -> float | None:
-        """An indicator (indicators.yml) of a report, from the frame's cells at full
-        precision. The indicators frame holds the same figure rounded to 6 decimals for
-        the downloads; pages sort on the unrounded ratio (their sort keys are unchanged)
-        and print it to one decimal of a percent."""
+        """An indicator (indicators.yml) of a report at full precision, from the frames'
+        ratios (frames.py computes it once; the indicators frame holds it rounded to 6
+        decimals for the downloads): pages sort on it and print it to one decimal of a
+        percent. An indicator that is not the frames' form's is taken from the frame's
+        cells by the same formula."""
+        if self._ratios is not None and load_indicators(self.form).get(indicator.id) == indicator:
+            if indicator.id not in self._ratio_columns:
+                self._ratio_columns[indicator.id] = [
+                    None if x != x else float(x) for x in self._ratios[indicator.id].tolist()
+                ]
+            return self._ratio_columns[indicator.id][self.row(report)]
         return indicator.ratio(self.sum_of(report, indicator.numerator), self.sum_of(report, indicator.denominator))
 
     def headlines(self, report: Report, specs) -> dict[str, float | int | None]:
@@ -178,3 +190,12 @@ class Figures:
         """Every finding, as the quality page lists it: agency_id, agency, year, rule,
         severity, message, line (each row stands for both the report and the finding)."""
         return [f for findings in self._findings for f in findings]
+
+
+def report_headlines(reports: list[Report], form: Form) -> list[dict]:
+    """The headline figures (headlines.yml) of some reports, for what runs without a build
+    (the PR summary, `goi` tables in the terminal): the frames of just these reports, read
+    as the pages read them (Figures.headlines)."""
+    figures = Figures(build_frames(reports, Path("."), form), reports, form)
+    specs = headline_specs(form)
+    return [figures.headlines(r, specs) for r in reports]

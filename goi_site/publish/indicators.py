@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from goi_site.form.loader import CellRef, Form
-from goi_site.parse.record import Report
 
 
 @dataclass(frozen=True)
@@ -19,26 +18,12 @@ class Indicator:
     numerator: tuple[CellRef, ...]
     denominator: tuple[CellRef, ...]
 
-    def value(self, report: Report) -> float | None:
-        return self.ratio(sum_cells(report, self.numerator), sum_cells(report, self.denominator))
-
     @staticmethod
     def ratio(top, bottom) -> float | None:
         """The indicator from its two sums (None when either is missing or the base is 0)."""
         if top is None or bottom is None or bottom == 0:
             return None
         return float(top) / float(bottom)
-
-
-def sum_cells(report: Report, refs) -> int | None:
-    """The sum of some cells, or None if any is missing: no total is made up around a gap."""
-    total = 0
-    for ref in refs:
-        cell = report.cells.get(ref)
-        if cell is None or cell.value is None:
-            return None
-        total += cell.value
-    return total
 
 
 @lru_cache(maxsize=8)  # keyed by the Form object (one per folder)

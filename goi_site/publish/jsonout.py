@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from goi_site.form.loader import CellRef, Form, load_form
-from goi_site.parse.record import Report
+from goi_site.parse.record import CellMap, Report
 
 
 def _number(value):
@@ -35,17 +35,15 @@ def report_to_json(report: Report, form: Form | None = None) -> dict:
         "source": {"file": report.source, "sha256": report.sha256, "encoding": report.encoding, **report.meta},
     }
     lines: dict = {}
-    for table_id, table in form.tables.items():
+    read = _reader(report)
+    for table_id, top_level, rows in _plan(form, edition):
         values: dict = {}
         where: dict = {}
-        for row in edition.rows(table_id):
-            values[row] = {}
-            where[row] = {}
-            for column in edition.columns(table_id, row):
-                cell = report.cells[_ref(table_id, row, column)]
-                values[row][column] = _number(cell.value)
-                where[row][column] = cell.line
-        if table.groups_at_top_level:
+        for row, columns, refs in rows:
+            numbers, at = read(refs)
+            values[row] = dict(zip(columns, numbers))
+            where[row] = dict(zip(columns, at))
+        if top_level:
             out.update(values)
             lines.update(where)
         else:
@@ -66,5 +64,57 @@ def report_to_json(report: Report, form: Form | None = None) -> dict:
     return out
 
 
-def _ref(table, row, column):
-    return CellRef(table, row, column)
+def _plan(form, edition) -> list:
+    """(table id, at top level, [(row, its columns, their cells)]) of an edition, in the
+    form's order: made once per edition (a corpus of 50,000 reports shares a few)."""
+    key = (id(form), edition.id)
+    plan = _PLANS.get(key)
+    if plan is None or plan[0] is not edition:
+        tables = []
+        for table_id, table in form.tables.items():
+            rows = []
+            for row in edition.rows(table_id):
+                columns = edition.columns(table_id, row)
+                rows.append((row, columns, [CellRef(table_id, row, column) for column in columns]))
+            tables.append((table_id, table.groups_at_top_level, rows))
+        plan = _PLANS[key] = (edition, tables)
+    return plan[1]
+
+
+_PLANS: dict = {}
+_POSITIONS: dict = {}
+
+
+def _positions_of(index: dict) -> dict:
+    """id(a plan's list of cells) → their positions in a CellMap's arrays, per positions
+    table (the reports of an edition share one)."""
+    cached = _POSITIONS.get(id(index))
+    if cached is None or cached[0] is not index:
+        cached = _POSITIONS[id(index)] = (index, {})
+    return cached[1]
+
+
+def _reader(report: Report):
+    """cells → (their values as JSON, their source lines). A CellMap holding every cell of
+    its edition is read from its arrays, without making a Cell per cell (the downloads'
+    JSON reads ten million); otherwise cell by cell (a missing cell is a KeyError)."""
+    cells = report.cells
+    if isinstance(cells, CellMap):
+        values, lines, status, _ = cells.arrays()
+        if 255 not in status:
+            at = _positions_of(cells.positions)
+            values = [v if v is None or type(v) is int else _number(v) for v in values]
+
+            def read(refs):
+                where = at.get(id(refs))
+                if where is None:
+                    where = at[id(refs)] = [cells.positions[ref] for ref in refs]
+                return [values[i] for i in where], [lines[i] or None for i in where]
+
+            return read
+
+    def read_cells(refs):
+        found = [cells[ref] for ref in refs]
+        return [_number(c.value) for c in found], [c.line for c in found]
+
+    return read_cells

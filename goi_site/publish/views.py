@@ -19,7 +19,7 @@ from goi_site.parse.record import Finding, Report
 from goi_site.publish.catalogue import source_path
 from goi_site.publish.charts import ChartKind, _number, agency_kinds, chart_rows
 from goi_site.publish.formtables import FormTable, form_tables
-from goi_site.publish.indicators import load_indicators, sum_cells
+from goi_site.publish.indicators import load_indicators
 
 
 @dataclass
@@ -175,18 +175,6 @@ def key_headline(form: Form) -> str:
     """The id of the `key: true` headline: the figure directory, region and year pages show
     and rank agencies by (headlines.yml)."""
     return next(spec["id"] for spec in headline_specs(form) if spec["key"])
-
-
-def headline_values(report: Report, form: Form | None = None) -> dict[str, float | int | None]:
-    """From the record, for the PR summary (maintain/prsummary.py), which runs without a
-    build; the site's pages read the same figures from the frames (Figures.headlines)."""
-    out = {}
-    for spec in headline_specs(form):
-        if "indicator" in spec:
-            out[spec["id"]] = spec["indicator"].value(report)
-        else:
-            out[spec["id"]] = sum_cells(report, spec["refs"])
-    return out
 
 
 def year_axis(years) -> list[str]:

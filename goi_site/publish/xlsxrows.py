@@ -60,7 +60,16 @@ def _tails(sheet, series: pd.Series) -> pa.Array:
         uniques = [int(u) for u in uniques]
     elif pd.api.types.is_float_dtype(series.dtype):
         uniques = [float(u) for u in uniques]
-    texts = pa.array([_tail(sheet, u) for u in uniques] + [None], type=pa.string())
+    # a cell's element does not depend on where it is: each distinct value rendered once per sheet
+    seen = sheet.__dict__.setdefault("_goi_tails", {})
+    tails = []
+    for u in uniques:
+        key = (type(u), u)
+        tail = seen.get(key, seen)
+        if tail is seen:
+            tail = seen[key] = _tail(sheet, u)
+        tails.append(tail)
+    texts = pa.array(tails + [None], type=pa.string())
     return texts.take(pa.array(np.where(codes < 0, len(uniques), codes).astype(np.int32)))
 
 
