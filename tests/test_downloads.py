@@ -426,3 +426,29 @@ def test_the_corpus_frames_are_kept_for_pages_and_charts(corpus, downloads, tmp_
     assert len(names) >= 10
     _, mismatch, errors = filecmp.cmpfiles(downloads, tmp_path / "out", names, shallow=False)
     assert mismatch == [] and errors == []
+
+
+def test_past_whole_max_mb_the_long_table_is_published_only_by_year(corpus, tmp_path):
+    """A catalogue whose whole_max_mb the long table passes (0 here: any size): the whole
+    CSV is dropped, the per-year files hold every one of its rows, and the downloads list
+    and datapackage name the per-year files only."""
+    folder = tmp_path / "form"
+    folder.mkdir()
+    shutil.copy(ROOT / "goi_site" / "form" / "form.yml", folder / "form.yml")
+    catalogue = (ROOT / "goi_site" / "form" / "downloads.yml").read_text(encoding="utf-8")
+    assert catalogue.count("whole_max_mb: 500\n") == 1
+    (folder / "downloads.yml").write_text(catalogue.replace("whole_max_mb: 500\n", "whole_max_mb: 0\n"), "utf-8")
+    out = tmp_path / "downloads"
+    done, _ = write_downloads(corpus.reports, out, CORPUS_ROOT, form=load_form(folder))
+    assert not (out / "goi-values.csv").exists() and not (out / "goi-values.csv.zip").exists()
+    years = sorted({r.year for r in corpus.reports})
+    assert len(years) > 1
+    by_year = [d for d in done if d.group == "year"]
+    assert [d.path for d in by_year] == [f"years/goi-values-{y}.csv" for y in years]
+    assert "goi-values.csv" not in {d.path for d in done}
+    cells = sum(len(load_form().editions[r.edition].cells()) for r in corpus.reports)
+    assert sum(d.rows for d in by_year) == cells
+    assert sum(len(_csv(out, d.path)) for d in by_year) == cells
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    paths = {r["path"] for r in package["resources"]}
+    assert {d.path for d in by_year} <= paths and "goi-values.csv" not in paths

@@ -146,16 +146,9 @@ def write_downloads(
     rows, agencies, whole = written["rows"], written["agencies"], written["whole"]
     whole_values = f"{values.file}.csv"
     year_file = values.raw["by_year"]["file"]
-    whole_max = values.raw["whole_max_mb"] * 1024 * 1024
-    several_years = len({r.year for r in reports}) > 1
     # ---- record what was written, in the order of the downloads page --------------------------
     years = sorted(int(p.split("-")[-1].split(".")[0]) for p in rows["values"] if p != whole_values)
-    if not whole:
-        pass  # dropped above: past whole_max_mb, the per-year files hold its rows
-    elif (out / whole_values).stat().st_size > whole_max and several_years:
-        (out / whole_values).unlink()
-        whole = False
-    else:
+    if whole:  # else _write_csvs dropped it past whole_max_mb: the per-year files hold its rows
         w.record(
             Download(
                 values.resource,
@@ -214,7 +207,7 @@ def write_downloads(
         )
     for download in typed.finish(
         codebook_table,
-        None if (out / whole_values).exists() else [year_file.format(year=y) + ".csv" for y in years],
+        None if whole else [year_file.format(year=y) + ".csv" for y in years],
         timings,
     ):
         w.record(download)
