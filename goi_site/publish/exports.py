@@ -162,17 +162,7 @@ def write_downloads(
     split = values.raw["by_year"]
     for year in years:
         path = year_file.format(year=year) + ".csv"
-        w.record(
-            Download(
-                f"{values.resource}-{year}",
-                path,
-                split["title"].format(year=year),
-                split["description"].format(year=year),
-                rows["values"][path],
-                schema="values",
-                group="year",
-            )
-        )
+        w.record(_split_download(split, f"{values.resource}-{year}", path, rows["values"][path], "values", year=year))
     for name in ("wide", "findings", "indicators"):
         spec, path = tables[name], f"{tables[name].file}.csv"
         w.record(Download(spec.resource, path, spec.title, spec.description, rows[name].get(path, 0), schema=name))
@@ -194,17 +184,7 @@ def write_downloads(
     by_agency = wide.raw["by_agency"]
     for agency_id in sorted(agencies):
         path, name = agencies[agency_id]
-        w.record(
-            Download(
-                f"agency-{agency_id}",
-                path,
-                by_agency["title"].format(agency=name),
-                by_agency["description"].format(agency=name),
-                rows["wide"][path],
-                schema="wide",
-                group="agency",
-            )
-        )
+        w.record(_split_download(by_agency, f"agency-{agency_id}", path, rows["wide"][path], "wide", agency=name))
     for download in typed.finish(
         codebook_table,
         None if whole else [year_file.format(year=y) + ".csv" for y in years],
@@ -218,6 +198,22 @@ def write_downloads(
         zip_files(out, w.to_zip)
         return w.done, []
     return w.done, w.to_zip
+
+
+def _split_download(split: dict, name: str, path: str, rows: int, schema: str, **part) -> Download:
+    """One file of a table's split (downloads.yml's by_year / by_agency): its title and
+    description from the split's templates, filled with the part it holds; its group is
+    the part's kind (year, agency)."""
+    (kind,) = part
+    return Download(
+        name,
+        path,
+        split["title"].format(**part),
+        split["description"].format(**part),
+        rows,
+        schema=schema,
+        group=kind,
+    )
 
 
 def _write_csvs(reports: list[Report], out: Path, root: Path, form: Form) -> dict:
