@@ -144,10 +144,9 @@ def write_downloads(
         for name, seconds in written["timings"].items():
             timings[name] = timings.get(name, 0.0) + seconds
     rows, agencies, whole = written["rows"], written["agencies"], written["whole"]
+    year_files = dict(sorted(written["years"].items()))
     whole_values = f"{values.file}.csv"
-    year_file = values.raw["by_year"]["file"]
     # ---- record what was written, in the order of the downloads page --------------------------
-    years = sorted(int(p.split("-")[-1].split(".")[0]) for p in rows["values"] if p != whole_values)
     if whole:  # else _write_csvs dropped it past whole_max_mb: the per-year files hold its rows
         w.record(
             Download(
@@ -160,8 +159,7 @@ def write_downloads(
             )
         )
     split = values.raw["by_year"]
-    for year in years:
-        path = year_file.format(year=year) + ".csv"
+    for year, path in year_files.items():
         w.record(_split_download(split, f"{values.resource}-{year}", path, rows["values"][path], "values", year=year))
     for name in ("wide", "findings", "indicators"):
         spec, path = tables[name], f"{tables[name].file}.csv"
@@ -187,7 +185,7 @@ def write_downloads(
         w.record(_split_download(by_agency, f"agency-{agency_id}", path, rows["wide"][path], "wide", agency=name))
     for download in typed.finish(
         codebook_table,
-        None if whole else [year_file.format(year=y) + ".csv" for y in years],
+        None if whole else list(year_files.values()),
         timings,
     ):
         w.record(download)
@@ -219,8 +217,9 @@ def _split_download(split: dict, name: str, path: str, rows: int, schema: str, *
 def _write_csvs(reports: list[Report], out: Path, root: Path, form: Form) -> dict:
     """Every CSV of the tables (whole, per year, per agency) from the frames of consecutive
     chunks, then the parse JSON. Returns what the downloads page needs: the rows of each
-    file, per table; each agency's file and latest name; whether the whole long table was
-    kept; and the seconds spent (csv, json, and this process's frames as csv_frames)."""
+    file, per table; each agency's file and latest name; each year's file of the long
+    table; whether the whole long table was kept; and the seconds spent (csv, json, and
+    this process's frames as csv_frames)."""
     catalogue = load_catalogue(form)
     tables = catalogue.tables
     timings: dict = {}
@@ -230,6 +229,7 @@ def _write_csvs(reports: list[Report], out: Path, root: Path, form: Form) -> dic
     year_file = values.raw["by_year"]["file"]
     agency_file = wide.raw["by_agency"]["file"]
     agencies: dict[str, tuple[str, str]] = {}  # agency id → (file, name of its latest report)
+    years: dict[int, str] = {}  # year → its file of the long table
     whole, whole_max = True, values.raw["whole_max_mb"] * 1024 * 1024
     several_years = len({r.year for r in reports}) > 1
     try:
@@ -244,7 +244,8 @@ def _write_csvs(reports: list[Report], out: Path, root: Path, form: Form) -> dic
                         csvs["values"].drop(whole_values)
                         whole = False
                 for year, rows in _groups(frames.values["year"]):
-                    csvs["values"].append(year_file.format(year=year) + ".csv", rendered, rows)
+                    path = years.setdefault(int(year), year_file.format(year=year) + ".csv")
+                    csvs["values"].append(path, rendered, rows)
                 texts = {}
                 for name in ("wide", "findings", "indicators"):
                     frame = frames.table(name)
@@ -259,7 +260,13 @@ def _write_csvs(reports: list[Report], out: Path, root: Path, form: Form) -> dic
             files.close()
     with _timed(timings, "json"):
         _write_json(reports, out / catalogue.json["file"], root, form)
-    return {"rows": {n: f.rows for n, f in csvs.items()}, "agencies": agencies, "whole": whole, "timings": timings}
+    return {
+        "rows": {n: f.rows for n, f in csvs.items()},
+        "agencies": agencies,
+        "years": years,
+        "whole": whole,
+        "timings": timings,
+    }
 
 
 def _timed_chunks(reports: list[Report], root: Path, form: Form, timings: dict | None, name: str = "frames"):
